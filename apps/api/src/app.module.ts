@@ -1,0 +1,57 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@accountlink/config';
+import { DbModule } from '@accountlink/db';
+import { EventsModule } from '@accountlink/events';
+import { IamModule } from '@accountlink/iam';
+import { createRedis, JobProducer } from '@accountlink/jobs';
+import { Metrics, ObservabilityModule } from '@accountlink/observability';
+import { AuthService, TenancyModule } from '@accountlink/tenancy';
+import { Redis } from 'ioredis';
+import { graphqlOptions } from './graphql/graphql.options';
+import { HealthController } from './http/health.controller';
+import { MetricsController } from './http/metrics.controller';
+import { PROBE_REDIS } from './http/probe-redis';
+
+/** The API process: a composition root that owns nothing but wiring. */
+@Module({
+  imports: [
+    ConfigModule,
+    ObservabilityModule.forProcess('api'),
+    DbModule,
+    TenancyModule,
+    IamModule,
+    EventsModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      imports: [TenancyModule],
+      inject: [AuthService, Metrics],
+      useFactory: graphqlOptions,
+    }),
+  ],
+  controllers: [HealthController, MetricsController],
+  providers: [
+    {
+      provide: PROBE_REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => createRedis(c.redisUrl, { failFast: true }),
+    },
+    {
+      provide: JobProducer,
+      inject: [PROBE_REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, c: AppConfig) => new JobProducer(redis, c.redisPrefix),
+    },
+  ],
+})
+export class AppModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(PROBE_REDIS) private readonly redis: Redis,
+    private readonly producer: JobProducer,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,37 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig } from '@accountlink/config';
+import { createLogger, Metrics, PinoNestLogger } from '@accountlink/observability';
+import pinoHttp from 'pino-http';
+import { AppModule } from './app.module';
+import { httpMetricsMiddleware } from './http/http-metrics';
+import { requestIdMiddleware } from './http/request-id';
+
+/**
+ * Builds the API exactly as production runs it; `main.ts` and the end-to-end tests both use it,
+ * so the tests exercise the same middleware, logging and shutdown path.
+ */
+export async function createApiApp(config: AppConfig): Promise<INestApplication> {
+  const logger = createLogger(config.logLevel, 'accountlink-api');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+  });
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
+      autoLogging: {
+        ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health'),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  app.use(httpMetricsMiddleware(app.get(Metrics)));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.enableShutdownHooks();
+  return app;
+}

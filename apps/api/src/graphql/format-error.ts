@@ -1,0 +1,53 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '@accountlink/common';
+import { GraphQLFormattedError } from 'graphql';
+
+const logger = new Logger('GraphQL');
+
+/** Apollo's own request-level codes, all of which are the caller's fault. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * The one mapper from errors to GraphQL errors: domain errors keep their code and message, the
+ * caller's GraphQL mistakes become BAD_USER_INPUT, and anything else is logged and answered as
+ * INTERNAL_SERVER_ERROR with no stack, SQL or other detail.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { locations: formatted.locations, path: formatted.path };
+  if (original instanceof AppError) {
+    return {
+      ...base,
+      message: original.message,
+      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return {
+      ...base,
+      message: formatted.message,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code },
+    };
+  }
+  logger.error(
+    `unexpected error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
+  );
+  return {
+    ...base,
+    message: 'Internal server error',
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,81 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
+import { PrismaService } from '@accountlink/db';
+import { Redis } from 'ioredis';
+import type { Response } from 'express';
+import { PROBE_REDIS } from './probe-redis';
+
+interface Check {
+  ok: boolean;
+  detail?: string;
+}
+
+@Controller('health')
+export class HealthController {
+  /** Migration names shipped with this build, read once at start. */
+  private readonly expectedMigrations: string[];
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(PROBE_REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.expectedMigrations = readdirSync(join(config.workspaceRoot, 'prisma', 'migrations'), {
+      withFileTypes: true,
+    })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+  }
+
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  /** Ready when Postgres and Redis answer and every migration of this build is applied. */
+  @Get('ready')
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ status: string; checks: Record<string, Check> }> {
+    const [postgres, redis, migrations] = await Promise.all([
+      this.checkPostgres(),
+      this.checkRedis(),
+      this.checkMigrations(),
+    ]);
+    const checks = { postgres, redis, migrations };
+    const ok = Object.values(checks).every((c) => c.ok);
+    res.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', checks };
+  }
+
+  private async checkPostgres(): Promise<Check> {
+    return this.prisma.client.$queryRaw`SELECT 1`.then(
+      () => ({ ok: true }),
+      () => ({ ok: false, detail: 'unreachable' }),
+    );
+  }
+
+  private async checkRedis(): Promise<Check> {
+    return this.redis.ping().then(
+      (pong) => ({ ok: pong === 'PONG' }),
+      () => ({ ok: false, detail: 'unreachable' }),
+    );
+  }
+
+  private async checkMigrations(): Promise<Check> {
+    try {
+      const rows = await this.prisma.client.$queryRaw<{ migration_name: string }[]>`
+        SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+      const applied = new Set(rows.map((r) => r.migration_name));
+      const pending = this.expectedMigrations.filter((name) => !applied.has(name));
+      return pending.length === 0
+        ? { ok: true }
+        : { ok: false, detail: `${pending.length} pending` };
+    } catch {
+      return { ok: false, detail: 'migration history unreadable' };
+    }
+  }
+}

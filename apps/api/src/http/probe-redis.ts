@@ -1,0 +1,1 @@
+export const PROBE_REDIS = Symbol('PROBE_REDIS');

@@ -1,0 +1,115 @@
+import { createServer, Server } from 'node:http';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
+import { OutboxRelay } from '@accountlink/events';
+import {
+  indexHandlers,
+  JOB_HANDLERS,
+  JobHandler,
+  JobName,
+  JobProducer,
+  QueueName,
+} from '@accountlink/jobs';
+import { Metrics } from '@accountlink/observability';
+import { UnrecoverableError, Worker } from 'bullmq';
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Runs the BullMQ processors and the outbox relay. It checks at construction (before anything
+ * starts) that every job has exactly one handler, so a misconfigured worker never comes up.
+ */
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly handlers: Map<JobName, JobHandler>;
+  private readonly workers: Worker[] = [];
+  private server: Server | null = null;
+
+  constructor(
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly producer: JobProducer,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
+  ) {
+    this.handlers = indexHandlers(handlers);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const queue of Object.values(QueueName)) {
+      const worker = new Worker(queue, (job) => this.process(job.name, job.data), {
+        connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
+        prefix: this.config.redisPrefix,
+        concurrency: this.config.workerConcurrency,
+      });
+      worker.on('completed', (job) =>
+        this.metrics.jobOutcomes.inc({ job: job.name, outcome: 'completed' }),
+      );
+      worker.on('failed', (job, error) => {
+        this.metrics.jobOutcomes.inc({ job: job?.name ?? 'unknown', outcome: 'failed' });
+        this.logger.warn(
+          `job ${job?.name ?? '?'} ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
+        );
+      });
+      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    await this.producer
+      .queue(QueueName.Maintenance)
+      .upsertJobScheduler(
+        'outbox.purge',
+        { every: PURGE_EVERY_MS },
+        { name: 'outbox.purge', data: {} },
+      );
+    await this.relay.start();
+    this.serveMetrics();
+    this.logger.log(
+      `worker running: queues ${Object.values(QueueName).join(', ')}; jobs ${[...this.handlers.keys()].join(', ')}`,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.producer.close();
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+  }
+
+  private async process(name: string, data: unknown): Promise<void> {
+    const handler = this.handlers.get(name as JobName);
+    if (!handler) {
+      throw new UnrecoverableError(`no handler for job "${name}"`);
+    }
+    await handler.handle(data as never);
+  }
+
+  private serveMetrics(): void {
+    if (this.config.workerMetricsPort === 0) {
+      return;
+    }
+    this.server = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        this.metrics.outboxRelayed.reset();
+        this.metrics.outboxRelayed.inc(this.relay.stats.relayed);
+        void this.metrics.registry.metrics().then((body) => {
+          res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
+          res.end(body);
+        });
+        return;
+      }
+      res.writeHead(req.url === '/health/live' ? 200 : 404, { 'Content-Type': 'application/json' });
+      res.end(req.url === '/health/live' ? '{"status":"ok"}' : '{}');
+    });
+    this.server.on('error', (error) => this.logger.warn(`metrics server: ${error.message}`));
+    this.server.listen(this.config.workerMetricsPort, this.config.host);
+  }
+}

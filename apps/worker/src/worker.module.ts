@@ -1,0 +1,61 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@accountlink/config';
+import { createOwnerPool, DbModule } from '@accountlink/db';
+import { OutboxRelay } from '@accountlink/events';
+import { IamModule, RoleChangedHandler } from '@accountlink/iam';
+import { createRedis, JOB_HANDLERS, JobHandler, JobProducer } from '@accountlink/jobs';
+import { ObservabilityModule } from '@accountlink/observability';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { JobRunner } from './job-runner';
+import { OutboxPurgeHandler } from './outbox-purge.handler';
+import { OWNER_POOL, WORKER_REDIS } from './tokens';
+
+/** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
+const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler];
+
+@Module({
+  imports: [ConfigModule, ObservabilityModule.forProcess('worker'), DbModule, IamModule],
+  providers: [
+    ...HANDLERS,
+    {
+      provide: JOB_HANDLERS,
+      inject: HANDLERS,
+      useFactory: (...handlers: JobHandler[]) => handlers,
+    },
+    {
+      provide: OWNER_POOL,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => createOwnerPool(c.databaseUrl, 3),
+    },
+    {
+      provide: WORKER_REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => createRedis(c.redisUrl, { failFast: true }),
+    },
+    {
+      provide: JobProducer,
+      inject: [WORKER_REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, c: AppConfig) => new JobProducer(redis, c.redisPrefix),
+    },
+    {
+      provide: OutboxRelay,
+      inject: [OWNER_POOL, JobProducer, WORKER_REDIS, APP_CONFIG],
+      useFactory: (pool: Pool, producer: JobProducer, redis: Redis, c: AppConfig) =>
+        new OutboxRelay(pool, producer, redis, c.redisPrefix, c.outboxPollMs),
+    },
+    JobRunner,
+  ],
+})
+export class WorkerModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(OWNER_POOL) private readonly pool: Pool,
+    @Inject(WORKER_REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** Runs after JobRunner's shutdown (modules close in reverse order), when nothing uses them. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The one error type of the domain. Services throw it; each edge (GraphQL, AWS JSON protocol)
+ * maps its code to the caller's protocol, so services never know which edge called them.
+ */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
+  THROTTLED = 'THROTTLED',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field at fault, for BAD_USER_INPUT. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static badInput(field: string, message: string): AppError {
+    return new AppError(ErrorCode.BAD_USER_INPUT, message, field);
+  }
+  static notFound(message: string): AppError {
+    return new AppError(ErrorCode.NOT_FOUND, message);
+  }
+  static conflict(message: string): AppError {
+    return new AppError(ErrorCode.CONFLICT, message);
+  }
+  static forbidden(message: string): AppError {
+    return new AppError(ErrorCode.FORBIDDEN, message);
+  }
+  static unauthenticated(
+    message = 'A valid API key is required: send Authorization: Bearer <key>',
+  ): AppError {
+    return new AppError(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unreachable: ${String(value)}`);
+}

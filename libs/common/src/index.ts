@@ -1,0 +1,7 @@
+export * from './app-error';
+export * from './cursor';
+export * from './page';
+export * from './regions';
+export * from './secrets';
+export * from './principal';
+export * from './graphql/relay';

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const base = {
+  DATABASE_URL: 'postgresql://owner:pw@127.0.0.1:5432/accountlink',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  OPERATOR_TOKEN: 'x'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('applies defaults and derives the non-owner runtime URL', () => {
+    const config = loadConfig(base);
+    expect(config.port).toBe(3000);
+    expect(config.logLevel).toBe('info');
+    expect(config.appDatabaseUrl).toBe(
+      'postgresql://accountlink_app:accountlink_app@127.0.0.1:5432/accountlink',
+    );
+    expect(config.cursorSecret).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names every invalid variable', () => {
+    expect(() =>
+      loadConfig({ ...base, PORT: 'abc', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' }),
+    ).toThrow(/PORT[\s\S]*REDIS_URL[\s\S]*LOG_LEVEL/);
+    expect(() => loadConfig({ REDIS_URL: base.REDIS_URL })).toThrow(ConfigError);
+  });
+
+  it('generates an operator token once in the data folder when none is set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'al-config-'));
+    const env = { ...base, OPERATOR_TOKEN: undefined, ACCOUNTLINK_DATA_DIR: dir };
+    const first = loadConfig(env);
+    const second = loadConfig(env);
+    expect(first.operatorToken).toMatch(/^op_[A-Za-z0-9_-]{43}$/);
+    expect(second.operatorToken).toBe(first.operatorToken);
+    expect(readFileSync(join(dir, 'operator-token'), 'utf8').trim()).toBe(first.operatorToken);
+  });
+
+  it('requires an explicit operator token in production', () => {
+    expect(() =>
+      loadConfig({ ...base, OPERATOR_TOKEN: undefined, NODE_ENV: 'production' }),
+    ).toThrow(/OPERATOR_TOKEN/);
+  });
+});

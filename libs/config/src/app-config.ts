@@ -1,0 +1,143 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+/** Every setting AccountLink reads, in one validated schema. The README's table mirrors it. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000).pipe(z.number().max(65535)),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  APP_DATABASE_PASSWORD: z.string().min(8).default('accountlink_app'),
+  DATABASE_POOL_SIZE: int(10, 1),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('accountlink'),
+  OPERATOR_TOKEN: z.string().min(24).optional(),
+  ACCOUNTLINK_DATA_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  OUTBOX_POLL_MS: int(100, 10),
+  OUTBOX_RETENTION_HOURS: int(24, 1),
+  WORKER_CONCURRENCY: int(8, 1),
+  WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
+});
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  /** Owner connection: migrations, seed and the outbox relay. */
+  databaseUrl: string;
+  /** Runtime connection as the non-owner role that row-level security applies to. */
+  appDatabaseUrl: string;
+  appDatabasePassword: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  /** Prefix of every Redis key, queue and channel, so two deployments can share one Redis. */
+  redisPrefix: string;
+  operatorToken: string;
+  /** Where the generated operator token was read from, when it was not configured. */
+  operatorTokenFile: string | null;
+  /** Signs pagination cursors; derived from the operator token so every instance agrees. */
+  cursorSecret: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  outboxPollMs: number;
+  outboxRetentionHours: number;
+  workerConcurrency: number;
+  /** Port of the worker's own /metrics and /health endpoints (0 turns them off). */
+  workerMetricsPort: number;
+  /** The repository (or image) root: prisma/migrations is read from here. */
+  workspaceRoot: string;
+  dataDir: string;
+}
+
+export const APP_ROLE = 'accountlink_app';
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once. Throws ConfigError naming every bad variable, so a
+ * process refuses to start instead of failing later.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(c.ACCOUNTLINK_DATA_DIR ?? join(workspaceRoot(), '.data'));
+  let operatorToken = c.OPERATOR_TOKEN;
+  let operatorTokenFile: string | null = null;
+  if (!operatorToken) {
+    if (c.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration:\n  OPERATOR_TOKEN: required in production');
+    }
+    operatorTokenFile = join(dataDir, 'operator-token');
+    operatorToken = readOrCreateSecret(operatorTokenFile);
+  }
+  return {
+    env: c.NODE_ENV,
+    host: c.HOST,
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    appDatabaseUrl: c.APP_DATABASE_URL ?? deriveAppUrl(c.DATABASE_URL, c.APP_DATABASE_PASSWORD),
+    appDatabasePassword: c.APP_DATABASE_PASSWORD,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    redisUrl: c.REDIS_URL,
+    redisPrefix: c.REDIS_PREFIX,
+    operatorToken,
+    operatorTokenFile,
+    cursorSecret: createHmac('sha256', operatorToken).update('accountlink:cursor').digest('hex'),
+    logLevel: c.LOG_LEVEL,
+    outboxPollMs: c.OUTBOX_POLL_MS,
+    outboxRetentionHours: c.OUTBOX_RETENTION_HOURS,
+    workerConcurrency: c.WORKER_CONCURRENCY,
+    workerMetricsPort: c.WORKER_METRICS_PORT,
+    workspaceRoot: workspaceRoot(),
+    dataDir,
+  };
+}
+
+/** The folder holding nx.json, from sources (libs/config/src) and from the build (dist/libs/...). */
+function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) {
+      return process.cwd();
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+function deriveAppUrl(ownerUrl: string, password: string): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) {
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(join(file, '..'), { recursive: true });
+  const token = `op_${randomBytes(32).toString('base64url')}`;
+  // 'wx' fails if a concurrent process created it first; then read theirs.
+  try {
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    return token;
+  } catch {
+    return readFileSync(file, 'utf8').trim();
+  }
+}

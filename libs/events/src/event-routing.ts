@@ -1,0 +1,31 @@
+import { assertUnreachable } from '@accountlink/common';
+import { JobRequest } from '@accountlink/jobs';
+import { EventMessage } from './event-message';
+
+/** The jobs an event starts. Job ids derive from the event id, so a re-relayed event dedupes. */
+export function jobsForEvent(event: EventMessage): JobRequest[] {
+  switch (event.type) {
+    case 'iam.role.created':
+    case 'iam.role.updated':
+    case 'iam.role.deleted':
+      return [
+        {
+          name: 'iam.role-changed',
+          jobId: `iam.role-changed.${event.id}`,
+          data: {
+            tenantId: event.tenantId,
+            accountId: String(event.payload.accountId),
+            roleNameKey: String(event.payload.roleNameKey),
+            roleArn: String(event.payload.arn),
+            eventId: event.id,
+          },
+        },
+      ];
+    default:
+      return assertUnreachable(event.type);
+  }
+}
+
+export function eventChannel(prefix: string): string {
+  return `${prefix}:events`;
+}

@@ -1,0 +1,3 @@
+export * from './job-map';
+export * from './job-producer';
+export * from './redis';

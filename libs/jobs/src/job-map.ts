@@ -1,0 +1,78 @@
+/** Every queue AccountLink uses. */
+export enum QueueName {
+  Events = 'events',
+  Maintenance = 'maintenance',
+}
+
+/**
+ * The one map from job name to payload. Jobs carry ids, never rows: a handler reloads what it
+ * needs, so a job is safe to run twice and after the data changed.
+ */
+export interface JobMap {
+  /** A role was created, changed or deleted: revalidate whatever names it. */
+  'iam.role-changed': {
+    tenantId: string;
+    accountId: string;
+    roleNameKey: string;
+    roleArn: string;
+    eventId: string;
+  };
+  /** Delete relayed outbox rows older than the retention window. */
+  'outbox.purge': Record<string, never>;
+}
+
+export type JobName = keyof JobMap;
+
+/** Which queue each job goes to; a `Record` so that adding a job without a queue does not compile. */
+export const JOB_QUEUES: Record<JobName, QueueName> = {
+  'iam.role-changed': QueueName.Events,
+  'outbox.purge': QueueName.Maintenance,
+};
+
+export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
+
+export interface JobRequest<K extends JobName = JobName> {
+  name: K;
+  data: JobMap[K];
+  /** Deduplicates: BullMQ ignores a second job with the same id while the first is kept (no ":" allowed). */
+  jobId: string;
+}
+
+export interface JobHandler<K extends JobName = JobName> {
+  readonly jobName: K;
+  handle(data: JobMap[K]): Promise<void>;
+}
+
+/** Nest multi-provider token under which feature modules register their job handlers. */
+export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+
+/**
+ * Checks that every job name has exactly one handler. The worker refuses to start otherwise, so a
+ * job can never sit in a queue that nothing processes, or be processed twice.
+ */
+export function indexHandlers(handlers: readonly JobHandler[]): Map<JobName, JobHandler> {
+  const byName = new Map<JobName, JobHandler[]>();
+  for (const handler of handlers) {
+    byName.set(handler.jobName, [...(byName.get(handler.jobName) ?? []), handler]);
+  }
+  const problems: string[] = [];
+  for (const name of JOB_NAMES) {
+    const found = byName.get(name) ?? [];
+    if (found.length === 0) {
+      problems.push(`job "${name}" has no handler`);
+    } else if (found.length > 1) {
+      problems.push(
+        `job "${name}" has ${found.length} handlers: ${found.map((h) => h.constructor.name).join(', ')}`,
+      );
+    }
+  }
+  for (const name of byName.keys()) {
+    if (!JOB_NAMES.includes(name)) {
+      problems.push(`handler for unknown job "${String(name)}"`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`Refusing to start: ${problems.join('; ')}`);
+  }
+  return new Map([...byName].map(([name, list]) => [name, list[0] as JobHandler]));
+}

@@ -1,0 +1,42 @@
+import { AppError, Principal, TenantPrincipal } from '@accountlink/common';
+
+/** Authorization rules shared by every resolver. Each returns the narrowed principal. */
+export function requireOperator(principal: Principal): void {
+  if (principal.kind !== 'OPERATOR') {
+    throw AppError.forbidden('Only the operator may do this');
+  }
+}
+
+export function requireTenantAdmin(
+  principal: Principal,
+): Extract<Principal, { kind: 'TENANT_ADMIN' }> {
+  if (principal.kind !== 'TENANT_ADMIN') {
+    throw AppError.forbidden('Only a tenant administrator may do this');
+  }
+  return principal;
+}
+
+export function requireTenantPrincipal(principal: Principal): TenantPrincipal {
+  if (principal.kind === 'OPERATOR') {
+    throw AppError.forbidden('The operator only manages tenants; use a tenant or account key');
+  }
+  return principal;
+}
+
+export function requireAccountPrincipal(
+  principal: Principal,
+): Extract<Principal, { kind: 'ACCOUNT' }> {
+  if (principal.kind !== 'ACCOUNT') {
+    throw AppError.forbidden('This operation is made as an account: use an account API key');
+  }
+  return principal;
+}
+
+/** Tenant administrators read every account; an account principal reads only its own. */
+export function requireAccountReader(principal: Principal, accountId: string): TenantPrincipal {
+  const tenant = requireTenantPrincipal(principal);
+  if (tenant.kind === 'ACCOUNT' && tenant.accountId !== accountId) {
+    throw AppError.forbidden(`This key acts for account ${tenant.accountId} only`);
+  }
+  return tenant;
+}

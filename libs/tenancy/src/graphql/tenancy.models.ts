@@ -1,0 +1,124 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection } from '@accountlink/common';
+import type { AccessKey, Account, ApiKey, Tenant } from '@accountlink/db';
+
+export enum PrincipalKind {
+  OPERATOR = 'OPERATOR',
+  TENANT_ADMIN = 'TENANT_ADMIN',
+  ACCOUNT = 'ACCOUNT',
+}
+registerEnumType(PrincipalKind, { name: 'PrincipalKind', description: 'Who a key acts as' });
+
+@ObjectType('Tenant')
+export class TenantModel {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() createdAt!: Date;
+
+  static from(row: Tenant): TenantModel {
+    return { id: row.id, name: row.name, createdAt: row.createdAt };
+  }
+}
+
+@ObjectType('Account', { description: 'A simulated AWS account of the tenant' })
+export class AccountModel {
+  @Field() accountId!: string;
+  @Field(() => String, { nullable: true }) alias!: string | null;
+  @Field() createdAt!: Date;
+
+  static from(row: Account): AccountModel {
+    return { accountId: row.accountId, alias: row.alias, createdAt: row.createdAt };
+  }
+}
+
+export const AccountConnection = Connection(AccountModel, 'Account');
+
+@ObjectType('Principal')
+export class PrincipalModel {
+  @Field(() => PrincipalKind) kind!: PrincipalKind;
+  @Field(() => TenantModel, { nullable: true }) tenant!: TenantModel | null;
+  @Field(() => AccountModel, { nullable: true, description: 'The account an account key acts for' })
+  account!: AccountModel | null;
+  @Field({ description: 'The region of this request (x-aws-region)' }) region!: string;
+}
+
+@ObjectType('CreateTenantPayload')
+export class CreateTenantPayload {
+  @Field(() => TenantModel) tenant!: TenantModel;
+  @Field({ description: 'The first tenant administrator key. Shown once; only its hash is kept.' })
+  adminKey!: string;
+}
+
+@ObjectType('ApiKey')
+export class ApiKeyModel {
+  @Field(() => ID) id!: string;
+  @Field(() => PrincipalKind) kind!: PrincipalKind;
+  @Field(() => String, { nullable: true }) accountId!: string | null;
+  @Field({ description: 'The first characters of the key, to tell keys apart' }) keyPrefix!: string;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+
+  static from(row: ApiKey): ApiKeyModel {
+    return {
+      id: row.id,
+      kind: row.kind === 'ACCOUNT' ? PrincipalKind.ACCOUNT : PrincipalKind.TENANT_ADMIN,
+      accountId: row.accountId,
+      keyPrefix: row.keyPrefix,
+      createdAt: row.createdAt,
+      revokedAt: row.revokedAt,
+    };
+  }
+}
+
+@ObjectType('CreateApiKeyPayload')
+export class CreateApiKeyPayload {
+  @Field({ description: 'The bearer key. Shown once; only its hash is kept.' }) key!: string;
+  @Field(() => ApiKeyModel) apiKey!: ApiKeyModel;
+}
+
+@ObjectType('AccessKey')
+export class AccessKeyModel {
+  @Field() accessKeyId!: string;
+  @Field() accountId!: string;
+  @Field() createdAt!: Date;
+
+  static from(row: AccessKey): AccessKeyModel {
+    return { accessKeyId: row.accessKeyId, accountId: row.accountId, createdAt: row.createdAt };
+  }
+}
+
+@ObjectType('CreateAccessKeyPayload')
+export class CreateAccessKeyPayload {
+  @Field() accessKeyId!: string;
+  @Field({ description: 'Shown once, like AWS does' }) secretAccessKey!: string;
+  @Field(() => AccessKeyModel) accessKey!: AccessKeyModel;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field() name!: string;
+}
+
+@InputType()
+export class CreateAccountInput {
+  @Field(() => String, {
+    nullable: true,
+    description: '12 digits; a random unused id when omitted',
+  })
+  accountId?: string | null;
+  @Field(() => String, { nullable: true }) alias?: string | null;
+}
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Bind the key to this account; a tenant administrator key when omitted',
+  })
+  accountId?: string | null;
+}
+
+@InputType()
+export class CreateAccessKeyInput {
+  @Field() accountId!: string;
+}

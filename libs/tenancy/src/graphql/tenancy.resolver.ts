@@ -1,0 +1,177 @@
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AppError, RelayConnection, toConnection } from '@accountlink/common';
+import { AccessKeyService } from '../access-key.service';
+import {
+  requireAccountReader,
+  requireOperator,
+  requireTenantAdmin,
+  requireTenantPrincipal,
+} from '../access';
+import { AccountService } from '../account.service';
+import { ApiKeyService } from '../api-key.service';
+import { GqlContext } from '../request-context';
+import { TenantService } from '../tenant.service';
+import {
+  AccessKeyModel,
+  AccountConnection,
+  AccountModel,
+  ApiKeyModel,
+  CreateAccessKeyInput,
+  CreateAccessKeyPayload,
+  CreateAccountInput,
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  CreateTenantInput,
+  CreateTenantPayload,
+  PrincipalKind,
+  PrincipalModel,
+  TenantModel,
+} from './tenancy.models';
+
+@Resolver()
+export class TenancyResolver {
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly accountService: AccountService,
+    private readonly apiKeyService: ApiKeyService,
+    private readonly accessKeyService: AccessKeyService,
+  ) {}
+
+  @Query(() => PrincipalModel, { description: 'Who the key of this request acts as' })
+  async me(@Context() { ctx }: GqlContext): Promise<PrincipalModel> {
+    const principal = await ctx.principal();
+    const region = ctx.region;
+    if (principal.kind === 'OPERATOR') {
+      return { kind: PrincipalKind.OPERATOR, tenant: null, account: null, region };
+    }
+    const tenant = await this.tenants.getTenant(principal.tenantId);
+    const account =
+      principal.kind === 'ACCOUNT'
+        ? await this.accountService.getAccount(principal.tenantId, principal.accountId)
+        : null;
+    return {
+      kind: principal.kind === 'ACCOUNT' ? PrincipalKind.ACCOUNT : PrincipalKind.TENANT_ADMIN,
+      tenant: tenant ? TenantModel.from(tenant) : null,
+      account: account ? AccountModel.from(account) : null,
+      region,
+    };
+  }
+
+  @Mutation(() => CreateTenantPayload, { description: 'Operator only' })
+  async createTenant(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateTenantInput,
+  ): Promise<CreateTenantPayload> {
+    requireOperator(await ctx.principal());
+    const { tenant, adminKey } = await this.tenants.createTenant(input.name);
+    return { tenant: TenantModel.from(tenant), adminKey };
+  }
+
+  @Mutation(() => AccountModel, { description: 'Tenant administrator only' })
+  async createAccount(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateAccountInput,
+  ): Promise<AccountModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return AccountModel.from(await this.accountService.createAccount(admin.tenantId, input));
+  }
+
+  @Query(() => AccountConnection, {
+    description: "The tenant's accounts; an account key sees its own",
+  })
+  async accounts(
+    @Context() { ctx }: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<AccountModel>> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    if (principal.kind === 'ACCOUNT') {
+      const own = await this.accountService.getAccount(principal.tenantId, principal.accountId);
+      const items = own && !after ? [own] : [];
+      return toConnection(
+        { items, cursors: items.map(() => 'own'), hasNextPage: false },
+        AccountModel.from,
+      );
+    }
+    return toConnection(
+      await this.accountService.listAccounts(principal.tenantId, first, after),
+      AccountModel.from,
+    );
+  }
+
+  @Query(() => AccountModel, { nullable: true })
+  async account(
+    @Context() { ctx }: GqlContext,
+    @Args('accountId') accountId: string,
+  ): Promise<AccountModel | null> {
+    const principal = requireAccountReader(await ctx.principal(), accountId);
+    const account = await this.accountService.getAccount(principal.tenantId, accountId);
+    return account ? AccountModel.from(account) : null;
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: 'Tenant administrator only' })
+  async createApiKey(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateApiKeyInput,
+  ): Promise<CreateApiKeyPayload> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    const { key, apiKey } = await this.apiKeyService.createApiKey(admin.tenantId, input.accountId);
+    return { key, apiKey: ApiKeyModel.from(apiKey) };
+  }
+
+  @Mutation(() => ApiKeyModel, {
+    description: 'Tenant administrator only; takes effect on the next request',
+  })
+  async revokeApiKey(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ApiKeyModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    if (!/^[0-9a-f-]{36}$/i.test(id)) {
+      throw AppError.badInput('id', 'id is not an API key id');
+    }
+    return ApiKeyModel.from(await this.apiKeyService.revokeApiKey(admin.tenantId, id));
+  }
+
+  @Query(() => [ApiKeyModel], { description: 'Tenant administrator only' })
+  async apiKeys(@Context() { ctx }: GqlContext): Promise<ApiKeyModel[]> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return (await this.apiKeyService.listApiKeys(admin.tenantId)).map(ApiKeyModel.from);
+  }
+
+  @Mutation(() => CreateAccessKeyPayload, { description: 'Tenant administrator only' })
+  async createAccessKey(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateAccessKeyInput,
+  ): Promise<CreateAccessKeyPayload> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    const key = await this.accessKeyService.createAccessKey(admin.tenantId, input.accountId);
+    return {
+      accessKeyId: key.accessKeyId,
+      secretAccessKey: key.secretAccessKey,
+      accessKey: AccessKeyModel.from(key),
+    };
+  }
+
+  @Mutation(() => AccessKeyModel, { description: 'Tenant administrator only' })
+  async deleteAccessKey(
+    @Context() { ctx }: GqlContext,
+    @Args('accessKeyId') accessKeyId: string,
+  ): Promise<AccessKeyModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return AccessKeyModel.from(
+      await this.accessKeyService.deleteAccessKey(admin.tenantId, accessKeyId),
+    );
+  }
+
+  @Query(() => [AccessKeyModel], { description: "An account's access keys (never their secrets)" })
+  async accessKeys(
+    @Context() { ctx }: GqlContext,
+    @Args('accountId') accountId: string,
+  ): Promise<AccessKeyModel[]> {
+    const principal = requireAccountReader(await ctx.principal(), accountId);
+    return (await this.accessKeyService.listAccessKeys(principal.tenantId, accountId)).map(
+      AccessKeyModel.from,
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { AppError, DEFAULT_REGION, isAwsRegion, Principal } from '@accountlink/common';
+
+/**
+ * What every GraphQL operation knows about its caller. The principal is resolved lazily and once:
+ * operations that need no key (health of the schema, introspection) pay nothing.
+ */
+export class RequestContext {
+  private principalPromise: Promise<Principal> | null = null;
+
+  constructor(
+    private readonly authenticate: () => Promise<Principal>,
+    private readonly regionHeader: string | string[] | undefined,
+    readonly requestId: string,
+  ) {}
+
+  /** Validated on use, so a bad header is a BAD_USER_INPUT error of the operation itself. */
+  get region(): string {
+    return regionFrom(this.regionHeader);
+  }
+
+  principal(): Promise<Principal> {
+    this.principalPromise ??= this.authenticate();
+    return this.principalPromise;
+  }
+}
+
+/** The request's region from `x-aws-region`, validated against AWS's region names. */
+export function regionFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value === '') {
+    return DEFAULT_REGION;
+  }
+  if (!isAwsRegion(value)) {
+    throw AppError.badInput(
+      'x-aws-region',
+      `x-aws-region "${value.slice(0, 40)}" is not an AWS Region name`,
+    );
+  }
+  return value;
+}
+
+export interface GqlContext {
+  ctx: RequestContext;
+}
