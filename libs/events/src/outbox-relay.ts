@@ -8,6 +8,7 @@ import { eventChannel, jobsForEvent } from './event-routing';
 /** Only one relay runs at a time across all workers, which keeps per-resource order. */
 const RELAY_LOCK = 7_340_001;
 const BATCH = 500;
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 interface OutboxRow {
   id: string;
@@ -82,17 +83,7 @@ export class OutboxRelay {
         [BATCH],
       );
       if (rows.length > 0) {
-        const messages = rows.map(toMessage);
-        await this.producer.addAll(messages.flatMap(jobsForEvent));
-        const pipeline = this.publisher.pipeline();
-        for (const message of messages) {
-          pipeline.publish(eventChannel(this.redisPrefix), JSON.stringify(message));
-        }
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([error]) => error);
-        if (failed) {
-          throw failed[0];
-        }
+        await withTimeout(this.publish(rows.map(toMessage)), PUBLISH_TIMEOUT_MS);
         await client.query(
           `UPDATE "outbox_events" SET "publishedAt" = now() WHERE "id" = ANY($1::bigint[])`,
           [rows.map((r) => r.id)],
@@ -106,6 +97,24 @@ export class OutboxRelay {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  private async publish(messages: EventMessage[]): Promise<void> {
+    // BullMQ would wait for a connection indefinitely; while Redis is away, give up at once and
+    // leave the rows for the next attempt.
+    if (this.publisher.status !== 'ready') {
+      throw new Error(`Redis is not connected (${this.publisher.status})`);
+    }
+    await this.producer.addAll(messages.flatMap(jobsForEvent));
+    const pipeline = this.publisher.pipeline();
+    for (const message of messages) {
+      pipeline.publish(eventChannel(this.redisPrefix), JSON.stringify(message));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) {
+      throw failed[0];
     }
   }
 
@@ -150,6 +159,18 @@ export class OutboxRelay {
       }
       this.wake = done;
     });
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`publishing took over ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

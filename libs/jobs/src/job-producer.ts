@@ -16,6 +16,8 @@ export class JobProducer {
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
+    /** Connection errors surface through the failing calls; this only observes them. */
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
   queue(name: QueueName): Queue {
@@ -26,6 +28,7 @@ export class JobProducer {
         prefix: this.prefix,
         defaultJobOptions: JOB_DEFAULTS,
       });
+      queue.on('error', this.onError);
       this.queues.set(name, queue);
     }
     return queue;

@@ -5,6 +5,7 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import { AuthService, RequestContext } from '@accountlink/tenancy';
 import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
+import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -42,6 +43,21 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
+type GraphQLWsOptions = { path: string };
+
+function formatSubscriptionResult(
+  _ctx: unknown,
+  _id: string,
+  _payload: unknown,
+  _args: unknown,
+  result: { data?: unknown; errors?: readonly GraphQLError[] },
+): unknown {
+  if (!result.errors?.length) {
+    return undefined;
+  }
+  return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+}
+
 export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDriverConfig {
   return {
     path: '/graphql',
@@ -52,7 +68,11 @@ export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDrive
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [metricsPlugin(metrics)],
-    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    subscriptions: {
+      // Spread into graphql-ws's useServer: errors of subscription operations get the same
+      // mapping as queries and mutations (codes, no internals).
+      'graphql-ws': { path: '/graphql', onNext: formatSubscriptionResult } as GraphQLWsOptions,
+    },
     context: ({ req, connectionParams }: ContextArgs) => {
       const headers: Headers = req ? req.headers : headersFromParams(connectionParams);
       const requestId = req?.id ?? 'ws';

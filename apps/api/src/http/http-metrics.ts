@@ -8,7 +8,9 @@ export function httpMetricsMiddleware(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const stop = metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
+      // originalUrl: routers mounted under a path (Apollo at /graphql) rewrite req.path.
+      const path = req.originalUrl.split('?')[0] ?? '';
+      const route = KNOWN_ROUTES.has(path) ? path : 'other';
       stop({ method: req.method, route });
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

@@ -1,0 +1,44 @@
+import { AppError, ErrorCode } from '@accountlink/common';
+import { GraphQLError } from 'graphql';
+import { formatError } from './format-error';
+
+const wrap = (original: Error) =>
+  new GraphQLError(original.message, { originalError: original, path: ['createRole'] });
+
+describe('formatError', () => {
+  it('keeps the code, message and field of domain errors', () => {
+    const error = wrap(AppError.badInput('roleName', 'roleName is invalid'));
+    expect(formatError(error.toJSON(), error)).toEqual({
+      message: 'roleName is invalid',
+      path: ['createRole'],
+      locations: undefined,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'roleName' },
+    });
+  });
+
+  it('hides unexpected errors: no SQL, no stack, a generic message', () => {
+    const error = wrap(
+      new Error('duplicate key value violates unique constraint "roles_pkey" SELECT * FROM roles'),
+    );
+    const formatted = formatError(
+      { ...error.toJSON(), extensions: { stacktrace: ['at x'] } },
+      error,
+    );
+    expect(formatted).toEqual({
+      message: 'Internal server error',
+      path: ['createRole'],
+      locations: undefined,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    });
+  });
+
+  it("maps Apollo's request errors to BAD_USER_INPUT, keeping the reason", () => {
+    const error = new GraphQLError('Cannot query field "x"', {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(formatError(error.toJSON(), error).extensions).toEqual({
+      code: ErrorCode.BAD_USER_INPUT,
+      reason: 'GRAPHQL_VALIDATION_FAILED',
+    });
+  });
+});
