@@ -28,6 +28,7 @@ describe('outbox relay', () => {
       stdio: 'ignore',
     });
     pool = new Pool({ connectionString: url.toString(), max: 3 });
+    pool.on('error', () => undefined);
     tenantId = randomUUID();
     await pool.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [tenantId, 'relay']);
   }, 60_000);

@@ -12,7 +12,7 @@ import { OutboxPurgeHandler } from './outbox-purge.handler';
 import { OWNER_POOL, WORKER_REDIS } from './tokens';
 
 /** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
-const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler];
+export const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler];
 
 @Module({
   imports: [ConfigModule, ObservabilityModule.forProcess('worker'), DbModule, IamModule],

@@ -5,5 +5,13 @@ import { Pool } from 'pg';
  * it (the outbox relay and its retention sweep); request handling never does.
  */
 export function createOwnerPool(databaseUrl: string, max = 2): Pool {
-  return new Pool({ connectionString: databaseUrl, max, application_name: 'accountlink-system' });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    application_name: 'accountlink-system',
+  });
+  // An idle connection dropped by the server is replaced on the next checkout; the query that
+  // needs it reports any real outage. Without a listener the error would crash the process.
+  pool.on('error', () => undefined);
+  return pool;
 }

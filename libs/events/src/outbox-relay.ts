@@ -59,7 +59,8 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     if (this.listener) {
-      this.listener.release();
+      // Destroy rather than return it: a pooled connection must not keep listening.
+      this.listener.release(true);
       this.listener = null;
     }
   }
@@ -143,6 +144,9 @@ export class OutboxRelay {
     try {
       this.listener = await this.pool.connect();
       this.listener.on('notification', () => this.wake?.());
+      this.listener.on('error', (error) =>
+        this.logger.warn(`LISTEN connection lost, polling only: ${error.message}`),
+      );
       await this.listener.query('LISTEN outbox_events');
     } catch (error) {
       // Polling alone still relays everything, only later.

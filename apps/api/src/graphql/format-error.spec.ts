@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '@accountlink/common';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
@@ -6,6 +7,9 @@ const wrap = (original: Error) =>
   new GraphQLError(original.message, { originalError: original, path: ['createRole'] });
 
 describe('formatError', () => {
+  // The mapper logs unexpected errors; the assertions below are what matters here.
+  beforeAll(() => Logger.overrideLogger(false));
+
   it('keeps the code, message and field of domain errors', () => {
     const error = wrap(AppError.badInput('roleName', 'roleName is invalid'));
     expect(formatError(error.toJSON(), error)).toEqual({
