@@ -58,6 +58,12 @@ describe('outbox relay', () => {
     }
   }
 
+  const ready = async (redis: Redis) => {
+    if (redis.status !== 'ready') {
+      await new Promise((resolve) => redis.once('ready', resolve));
+    }
+  };
+
   const pending = async () =>
     Number(
       (await pool.query('SELECT count(*) AS n FROM outbox_events WHERE "publishedAt" IS NULL'))
@@ -85,6 +91,7 @@ describe('outbox relay', () => {
     const live = createRedis(config.redisUrl, { failFast: true });
     const producer = new JobProducer(live, prefix);
     try {
+      await ready(live);
       const relay = new OutboxRelay(pool, producer, live, prefix, 50);
       expect(await relay.relayOnce()).toBe(5);
       expect(await pending()).toBe(0);
@@ -107,6 +114,7 @@ describe('outbox relay', () => {
     const prefix = `relay-${randomUUID().slice(0, 8)}`;
     const live = createRedis(config.redisUrl, { failFast: true });
     const producer = new JobProducer(live, prefix);
+    await ready(live);
     // A long poll interval: only the NOTIFY wake-up can relay within the wait below.
     const relay = new OutboxRelay(pool, producer, live, prefix, 60_000);
     await relay.start();
