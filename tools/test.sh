@@ -27,5 +27,16 @@ export OPERATOR_TOKEN="op_test_$(node -e "process.stdout.write(require('crypto')
 say "lint and typecheck"
 npx nx run-many -t lint typecheck --parallel=2 --outputStyle=stream
 say "tests"
-npx nx run-many -t test --parallel=1 --outputStyle=stream
+log="$(mktemp)"
+status=0
+npx nx run-many -t test --parallel=1 --outputStyle=stream 2>&1 | tee "$log" || status=$?
+# One closing line with the totals of every Jest project.
+sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /Tests:/ { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  END { printf "%d passed, %d failed\n", p, f }'
+rm -f "$log"
+if [[ "$status" -ne 0 ]]; then
+  say "tests failed"
+  exit "$status"
+fi
 say "all checks passed"
