@@ -14,7 +14,7 @@ import { ownerPool } from './support/db';
 import { waitFor } from './support/stack';
 
 const TENANT_EVENTS =
-  'subscription { tenantEvents { id type aggregateType accountId payload occurredAt } }';
+  'subscription { tenantEvents { id type aggregateType accountIds payload occurredAt } }';
 
 interface TenantEvent {
   tenantEvents: {
@@ -53,9 +53,9 @@ describe('event backbone: outbox → worker relay → Redis → GraphQL subscrip
         'iam.role.updated',
         'iam.role.deleted',
       ]);
-      expect(events.every((e) => e.aggregateType === 'Role' && e.accountId === accountId)).toBe(
-        true,
-      );
+      expect(
+        events.every((e) => e.aggregateType === 'Role' && e.accountIds.join() === accountId),
+      ).toBe(true);
       expect(JSON.parse(events[0]?.payload ?? '{}')).toMatchObject({
         arn: 'arn:aws:iam::222222222222:role/Watched',
         roleName: 'Watched',

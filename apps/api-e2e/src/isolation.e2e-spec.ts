@@ -124,6 +124,10 @@ describe('row-level security (the database enforces isolation too)', () => {
     'api_keys',
     'access_keys',
     'outbox_events',
+    'environment_account_connections',
+    'connection_role_validations',
+    'connection_transitions',
+    'resource_tags',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {

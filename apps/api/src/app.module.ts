@@ -5,9 +5,11 @@ import { APP_CONFIG, AppConfig, ConfigModule } from '@accountlink/config';
 import { DbModule } from '@accountlink/db';
 import { EventsModule } from '@accountlink/events';
 import { IamModule } from '@accountlink/iam';
+import { ProtonApiModule } from '@accountlink/proton';
 import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Metrics, ObservabilityModule } from '@accountlink/observability';
-import { AuthService, TenancyModule } from '@accountlink/tenancy';
+import { AuthService, TenancyModule, ThrottleModule } from '@accountlink/tenancy';
+import { AwsJsonController } from './aws/aws-json.controller';
 import { Redis } from 'ioredis';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './http/health.controller';
@@ -23,6 +25,8 @@ import { PROBE_REDIS } from './http/probe-redis';
     TenancyModule,
     IamModule,
     EventsModule,
+    ProtonApiModule,
+    ThrottleModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [TenancyModule],
@@ -30,7 +34,7 @@ import { PROBE_REDIS } from './http/probe-redis';
       useFactory: graphqlOptions,
     }),
   ],
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController, MetricsController, AwsJsonController],
   providers: [
     {
       provide: PROBE_REDIS,

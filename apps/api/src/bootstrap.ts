@@ -32,6 +32,11 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   );
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   app.useBodyParser('json', { limit: '1mb' });
+  // The AWS JSON protocol: SigV4 signs the exact bytes, so the body stays raw.
+  app.useBodyParser('raw', {
+    type: ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'],
+    limit: '2mb',
+  });
   app.enableShutdownHooks();
   return app;
 }

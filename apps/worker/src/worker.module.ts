@@ -5,6 +5,7 @@ import { OutboxRelay } from '@accountlink/events';
 import { IamModule, RoleChangedHandler } from '@accountlink/iam';
 import { createRedis, JOB_HANDLERS, JobHandler, JobProducer } from '@accountlink/jobs';
 import { ObservabilityModule } from '@accountlink/observability';
+import { ProtonCoreModule, ValidateConnectionRolesHandler } from '@accountlink/proton';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { JobRunner } from './job-runner';
@@ -12,10 +13,16 @@ import { OutboxPurgeHandler } from './outbox-purge.handler';
 import { OWNER_POOL, WORKER_REDIS } from './tokens';
 
 /** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
-export const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler];
+export const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler, ValidateConnectionRolesHandler];
 
 @Module({
-  imports: [ConfigModule, ObservabilityModule.forProcess('worker'), DbModule, IamModule],
+  imports: [
+    ConfigModule,
+    ObservabilityModule.forProcess('worker'),
+    DbModule,
+    IamModule,
+    ProtonCoreModule,
+  ],
   providers: [
     ...HANDLERS,
     {

@@ -5,3 +5,4 @@ export * from './regions';
 export * from './secrets';
 export * from './principal';
 export * from './graphql/relay';
+export * from './aws-wire';

@@ -8,7 +8,7 @@ const event: EventMessage = {
   type: 'iam.role.created',
   aggregateType: 'Role',
   aggregateId: 'r1',
-  accountId: '111111111111',
+  accountIds: ['111111111111'],
   payload: {},
 };
 
@@ -40,6 +40,13 @@ describe('canSeeEvent', () => {
 
   it('hides it from other accounts, and tenant-wide events from every account', () => {
     expect(canSeeEvent(account('t1', '222222222222'), event)).toBe(false);
-    expect(canSeeEvent(account('t1', '111111111111'), { ...event, accountId: null })).toBe(false);
+    expect(canSeeEvent(account('t1', '111111111111'), { ...event, accountIds: [] })).toBe(false);
+  });
+
+  it('lets every account of the audience see it (both sides of a connection)', () => {
+    const both = { ...event, accountIds: ['111111111111', '222222222222'] };
+    expect(canSeeEvent(account('t1', '222222222222'), both)).toBe(true);
+    expect(canSeeEvent(account('t1', '111111111111'), both)).toBe(true);
+    expect(canSeeEvent(account('t1', '333333333333'), both)).toBe(false);
   });
 });

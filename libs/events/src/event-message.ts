@@ -1,6 +1,16 @@
 import { Principal } from '@accountlink/common';
 
-export type DomainEventType = 'iam.role.created' | 'iam.role.updated' | 'iam.role.deleted';
+export type DomainEventType =
+  | 'iam.role.created'
+  | 'iam.role.updated'
+  | 'iam.role.deleted'
+  | 'proton.connection.created'
+  | 'proton.connection.updated'
+  | 'proton.connection.accepted'
+  | 'proton.connection.rejected'
+  | 'proton.connection.deleted'
+  | 'proton.connection.tagged'
+  | 'proton.connection.role-validation-changed';
 
 /** What a service records, in the transaction of the change. */
 export interface DomainEvent {
@@ -8,8 +18,8 @@ export interface DomainEvent {
   type: DomainEventType;
   aggregateType: string;
   aggregateId: string;
-  /** The account whose principals may see the event; tenant administrators always may. */
-  accountId: string | null;
+  /** Accounts whose principals may see the event; tenant administrators always may. */
+  accountIds: string[];
   payload: Record<string, unknown>;
 }
 
@@ -32,9 +42,7 @@ export function canSeeEvent(principal: Principal, event: EventMessage): boolean 
       return principal.tenantId === event.tenantId;
     case 'ACCOUNT':
       return (
-        principal.tenantId === event.tenantId &&
-        event.accountId !== null &&
-        principal.accountId === event.accountId
+        principal.tenantId === event.tenantId && event.accountIds.includes(principal.accountId)
       );
   }
 }

@@ -10,7 +10,7 @@ describe('jobsForEvent', () => {
       type: 'iam.role.updated',
       aggregateType: 'Role',
       aggregateId: 'r1',
-      accountId: '222222222222',
+      accountIds: ['222222222222'],
       payload: {
         accountId: '222222222222',
         roleNameKey: 'protonservicerole',

@@ -21,6 +21,22 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
           },
         },
       ];
+    case 'proton.connection.created':
+    case 'proton.connection.updated':
+    case 'proton.connection.accepted':
+      // Roles are (re)validated whenever they are set or the connection goes live.
+      return [
+        {
+          name: 'proton.validate-connection-roles',
+          jobId: `proton.validate-connection-roles.${event.id}`,
+          data: { tenantId: event.tenantId, connectionId: event.aggregateId },
+        },
+      ];
+    case 'proton.connection.rejected':
+    case 'proton.connection.deleted':
+    case 'proton.connection.tagged':
+    case 'proton.connection.role-validation-changed':
+      return [];
     default:
       return assertUnreachable(event.type);
   }

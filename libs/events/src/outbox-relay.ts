@@ -16,7 +16,7 @@ interface OutboxRow {
   type: EventMessage['type'];
   aggregateType: string;
   aggregateId: string;
-  accountId: string | null;
+  accountIds: string[] | null;
   payload: Record<string, unknown>;
   occurredAt: Date;
 }
@@ -79,7 +79,7 @@ export class OutboxRelay {
         return 0;
       }
       const { rows } = await client.query<OutboxRow>(
-        `SELECT "id"::text AS "id", "tenantId", "type", "aggregateType", "aggregateId", "accountId", "payload", "occurredAt"
+        `SELECT "id"::text AS "id", "tenantId", "type", "aggregateType", "aggregateId", "accountIds", "payload", "occurredAt"
            FROM "outbox_events" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT $1`,
         [BATCH],
       );
@@ -185,7 +185,7 @@ function toMessage(row: OutboxRow): EventMessage {
     type: row.type,
     aggregateType: row.aggregateType,
     aggregateId: row.aggregateId,
-    accountId: row.accountId,
+    accountIds: row.accountIds ?? [],
     payload: row.payload,
     occurredAt: row.occurredAt.toISOString(),
   };

@@ -9,7 +9,7 @@ export async function recordEvent(tx: Tx, event: DomainEvent): Promise<void> {
       type: event.type,
       aggregateType: event.aggregateType,
       aggregateId: event.aggregateId,
-      accountId: event.accountId,
+      accountIds: event.accountIds,
       payload: event.payload as Prisma.InputJsonObject,
     },
   });

@@ -165,7 +165,7 @@ function recordRoleEvent(tx: Tx, type: DomainEventType, role: Role): Promise<voi
     type,
     aggregateType: 'Role',
     aggregateId: role.id,
-    accountId: role.accountId,
+    accountIds: [role.accountId],
     payload: {
       accountId: role.accountId,
       roleName: role.roleName,

@@ -7,8 +7,16 @@ const handler = <K extends JobName>(jobName: K): JobHandler<K> => ({
 
 describe('indexHandlers', () => {
   it('indexes exactly one handler per job name', () => {
-    const map = indexHandlers([handler('iam.role-changed'), handler('outbox.purge')]);
-    expect([...map.keys()].sort()).toEqual(['iam.role-changed', 'outbox.purge']);
+    const map = indexHandlers([
+      handler('iam.role-changed'),
+      handler('outbox.purge'),
+      handler('proton.validate-connection-roles'),
+    ]);
+    expect([...map.keys()].sort()).toEqual([
+      'iam.role-changed',
+      'outbox.purge',
+      'proton.validate-connection-roles',
+    ]);
   });
 
   it('refuses a job without a handler', () => {

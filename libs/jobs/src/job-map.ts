@@ -17,6 +17,8 @@ export interface JobMap {
     roleArn: string;
     eventId: string;
   };
+  /** Check each role a Proton connection names: it exists and trusts the right service. */
+  'proton.validate-connection-roles': { tenantId: string; connectionId: string };
   /** Delete relayed outbox rows older than the retention window. */
   'outbox.purge': Record<string, never>;
 }
@@ -26,6 +28,7 @@ export type JobName = keyof JobMap;
 /** Which queue each job goes to; a `Record` so that adding a job without a queue does not compile. */
 export const JOB_QUEUES: Record<JobName, QueueName> = {
   'iam.role-changed': QueueName.Events,
+  'proton.validate-connection-roles': QueueName.Events,
   'outbox.purge': QueueName.Maintenance,
 };
 

@@ -18,6 +18,16 @@ export class RequestContext {
     return regionFrom(this.regionHeader);
   }
 
+  private readonly memos = new Map<string, unknown>();
+
+  /** One value per request and key: per-request batch loaders live here. */
+  memo<T>(key: string, create: () => T): T {
+    if (!this.memos.has(key)) {
+      this.memos.set(key, create());
+    }
+    return this.memos.get(key) as T;
+  }
+
   principal(): Promise<Principal> {
     this.principalPromise ??= this.authenticate();
     return this.principalPromise;

@@ -14,7 +14,8 @@ export class TenantEventModel {
   @Field() type!: string;
   @Field() aggregateType!: string;
   @Field() aggregateId!: string;
-  @Field(() => String, { nullable: true }) accountId!: string | null;
+  @Field(() => [String], { description: 'The accounts whose principals also see this event' })
+  accountIds!: string[];
   @Field({ description: 'The event payload, as JSON' }) payload!: string;
   @Field() occurredAt!: Date;
 
@@ -24,7 +25,7 @@ export class TenantEventModel {
       type: event.type,
       aggregateType: event.aggregateType,
       aggregateId: event.aggregateId,
-      accountId: event.accountId,
+      accountIds: event.accountIds,
       payload: JSON.stringify(event.payload),
       occurredAt: new Date(event.occurredAt),
     };

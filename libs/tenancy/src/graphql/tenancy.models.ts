@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@accountlink/common';
 import type { AccessKey, Account, ApiKey, Tenant } from '@accountlink/db';
 
@@ -121,4 +121,22 @@ export class CreateApiKeyInput {
 @InputType()
 export class CreateAccessKeyInput {
   @Field() accountId!: string;
+}
+
+@ObjectType('TenantSettings', { description: "Simulation settings of the caller's tenant" })
+export class TenantSettingsModel {
+  @Field(() => Int, {
+    description: 'Environment account connections per environment account per region (AWS: 1000)',
+  })
+  connectionQuota!: number;
+  @Field(() => Int, {
+    description: 'Requests per second one account may make before ThrottlingException',
+  })
+  requestsPerSecondPerAccount!: number;
+}
+
+@InputType()
+export class UpdateTenantSettingsInput {
+  @Field(() => Int, { nullable: true }) connectionQuota?: number | null;
+  @Field(() => Int, { nullable: true }) requestsPerSecondPerAccount?: number | null;
 }

@@ -11,6 +11,7 @@ import { AccountService } from '../account.service';
 import { ApiKeyService } from '../api-key.service';
 import { GqlContext } from '../request-context';
 import { TenantService } from '../tenant.service';
+import { TenantSettingsService } from '../tenant-settings.service';
 import {
   AccessKeyModel,
   AccountConnection,
@@ -26,6 +27,8 @@ import {
   PrincipalKind,
   PrincipalModel,
   TenantModel,
+  TenantSettingsModel,
+  UpdateTenantSettingsInput,
 } from './tenancy.models';
 
 @Resolver()
@@ -35,7 +38,28 @@ export class TenancyResolver {
     private readonly accountService: AccountService,
     private readonly apiKeyService: ApiKeyService,
     private readonly accessKeyService: AccessKeyService,
+    private readonly settingsService: TenantSettingsService,
   ) {}
+
+  @Query(() => TenantSettingsModel, { description: 'Tenant administrator only' })
+  async tenantSettings(@Context() { ctx }: GqlContext): Promise<TenantSettingsModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return this.settingsService.get(admin.tenantId);
+  }
+
+  @Mutation(() => TenantSettingsModel, {
+    description: 'Tenant administrator only: quotas and rates of the simulation',
+  })
+  async updateTenantSettings(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateTenantSettingsInput,
+  ): Promise<TenantSettingsModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return this.settingsService.update(admin.tenantId, {
+      connectionQuota: input.connectionQuota ?? undefined,
+      requestsPerSecondPerAccount: input.requestsPerSecondPerAccount ?? undefined,
+    });
+  }
 
   @Query(() => PrincipalModel, { description: 'Who the key of this request acts as' })
   async me(@Context() { ctx }: GqlContext): Promise<PrincipalModel> {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Logger, Post, Req, Res } from '@nestjs/common';
+import { AwsProtocolError, toAwsError, WireInput } from '@accountlink/common';
+import { ProtonOperations } from '@accountlink/proton';
+import { AwsAuthService, ThrottleService } from '@accountlink/tenancy';
+import type { Request, Response } from 'express';
+
+const PROTON_TARGET = 'AwsProton20200720';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/**
+ * The AWS JSON 1.0 protocol at POST /, so that the AWS SDKs and CLI work unchanged:
+ * X-Amz-Target dispatch, SigV4, errors as {"__type", "message"} with x-amzn-errortype.
+ */
+@Controller()
+export class AwsJsonController {
+  private readonly logger = new Logger('AwsJson');
+
+  constructor(
+    private readonly auth: AwsAuthService,
+    private readonly throttle: ThrottleService,
+    private readonly proton: ProtonOperations,
+  ) {}
+
+  @Post('/')
+  async handle(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
+    const requestId = req.id ?? randomUUID();
+    res.setHeader('x-amzn-requestid', requestId);
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const identity = await this.auth.authenticate(
+        { method: req.method, url: req.originalUrl, headers: req.headers, body },
+        'proton',
+      );
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const [prefix, name] = target.split('.', 2);
+      const operation =
+        prefix === PROTON_TARGET && name ? this.proton.operations.get(name) : undefined;
+      if (!operation) {
+        throw new AwsProtocolError(
+          'UnknownOperationException',
+          `Unknown operation ${target.slice(0, 100)}`,
+        );
+      }
+      await this.throttle.check(identity.tenantId, identity.accountId);
+      const output = await operation(
+        {
+          tenantId: identity.tenantId,
+          accountId: identity.accountId,
+          region: identity.region,
+          actor: `account:${identity.accountId} (${identity.accessKeyId})`,
+        },
+        new WireInput(parseBody(body)),
+      );
+      res.status(200).type(CONTENT_TYPE).send(JSON.stringify(output));
+    } catch (error) {
+      const wire = toAwsError(error);
+      if (wire.status >= 500) {
+        this.logger.error(
+          `request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+      }
+      res.status(wire.status).setHeader('x-amzn-errortype', wire.type);
+      res.type(CONTENT_TYPE).send(JSON.stringify({ __type: wire.type, message: wire.message }));
+    }
+  }
+}
+
+function parseBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) {
+    return {};
+  }
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // answered below
+  }
+  throw new AwsProtocolError('SerializationException', 'The request body is not a JSON object');
+}

@@ -1,0 +1,143 @@
+import { AppError, assertUnreachable, ErrorCode } from './app-error';
+
+/** An error in the AWS JSON protocol: `{"__type": type, "message": message}` with this status. */
+export class AwsProtocolError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** The one mapper from domain errors to AWS exception names (the AWS edge's formatError). */
+export function toAwsError(error: unknown): AwsProtocolError {
+  if (error instanceof AwsProtocolError) {
+    return error;
+  }
+  if (!(error instanceof AppError)) {
+    return new AwsProtocolError('InternalServerException', 'An internal error occurred', 500);
+  }
+  switch (error.code) {
+    case ErrorCode.BAD_USER_INPUT:
+      return new AwsProtocolError('ValidationException', error.message);
+    case ErrorCode.FORBIDDEN:
+      return new AwsProtocolError('AccessDeniedException', error.message);
+    case ErrorCode.NOT_FOUND:
+      return new AwsProtocolError('ResourceNotFoundException', error.message);
+    case ErrorCode.CONFLICT:
+      return new AwsProtocolError('ConflictException', error.message);
+    case ErrorCode.QUOTA_EXCEEDED:
+      return new AwsProtocolError('ServiceQuotaExceededException', error.message);
+    case ErrorCode.THROTTLED:
+      return new AwsProtocolError('ThrottlingException', error.message);
+    case ErrorCode.UNAUTHENTICATED:
+      return new AwsProtocolError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        403,
+      );
+    case ErrorCode.INTERNAL_SERVER_ERROR:
+      return new AwsProtocolError('InternalServerException', 'An internal error occurred', 500);
+    default:
+      return assertUnreachable(error.code);
+  }
+}
+
+/** Epoch seconds with milliseconds, the awsJson1_0 timestamp format. */
+export function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+/** AWS pagination tokens are `^[A-Za-z0-9+=/]+$`: standard base64 of our opaque cursor. */
+export function toNextToken(cursor: string | null): string | undefined {
+  return cursor ? Buffer.from(cursor, 'utf8').toString('base64') : undefined;
+}
+
+export function fromNextToken(token: string | undefined): string | undefined {
+  if (token === undefined) {
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9+=/]+$/.test(token)) {
+    throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
+  }
+  return Buffer.from(token, 'base64').toString('utf8');
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads fields of an AWS JSON request, refusing wrong types with a ValidationException naming them. */
+export class WireInput {
+  constructor(private readonly body: Json) {}
+
+  string(field: string): string | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a string`,
+      );
+    }
+    return value;
+  }
+
+  requiredString(field: string): string {
+    const value = this.string(field);
+    if (value === undefined) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    return value;
+  }
+
+  integer(field: string): number | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be an integer`,
+      );
+    }
+    return value;
+  }
+
+  stringList(field: string): string[] | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of strings`,
+      );
+    }
+    return value as string[];
+  }
+
+  tags(field: string): { key: string; value: string }[] | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (
+      !Array.isArray(value) ||
+      value.some((t) => !t || typeof t.key !== 'string' || typeof t.value !== 'string')
+    ) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of {key, value} strings`,
+      );
+    }
+    return (value as { key: string; value: string }[]).map((t) => ({ key: t.key, value: t.value }));
+  }
+}

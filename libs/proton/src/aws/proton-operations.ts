@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, epochSeconds, fromNextToken, toNextToken, WireInput } from '@accountlink/common';
+import { ConnectionService, RequestedBy } from '../connection.service';
+import { connectionArn, ConnectionStatus } from '../domain/connection-rules';
+import { ConnectionRow, ProtonCaller } from '../proton-caller';
+import { TagService } from '../tag.service';
+
+export type AwsOperation = (
+  caller: ProtonCaller,
+  input: WireInput,
+) => Promise<Record<string, unknown>>;
+
+const STATUSES: readonly ConnectionStatus[] = ['PENDING', 'CONNECTED', 'REJECTED'];
+const REQUESTERS: readonly RequestedBy[] = ['MANAGEMENT_ACCOUNT', 'ENVIRONMENT_ACCOUNT'];
+
+/** The AWS wire shape (EnvironmentAccountConnection); absent optional members are omitted. */
+export function wireConnection(c: ConnectionRow): Record<string, unknown> {
+  return {
+    arn: connectionArn(c.region, c.environmentAccountId, c.id),
+    ...(c.codebuildRoleArn ? { codebuildRoleArn: c.codebuildRoleArn } : {}),
+    ...(c.componentRoleArn ? { componentRoleArn: c.componentRoleArn } : {}),
+    environmentAccountId: c.environmentAccountId,
+    environmentName: c.environmentName,
+    id: c.id,
+    lastModifiedAt: epochSeconds(c.lastModifiedAt),
+    managementAccountId: c.managementAccountId,
+    requestedAt: epochSeconds(c.requestedAt),
+    ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+    status: c.status,
+  };
+}
+
+/** EnvironmentAccountConnectionSummary: the same without codebuildRoleArn. */
+function wireSummary(c: ConnectionRow): Record<string, unknown> {
+  const { codebuildRoleArn: _omitted, ...summary } = wireConnection(c);
+  return summary;
+}
+
+function maxResults(input: WireInput): number | undefined {
+  const value = input.integer('maxResults');
+  if (value !== undefined && (value < 1 || value > 100)) {
+    throw AppError.badInput(
+      'maxResults',
+      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Proton operations of the AWS JSON protocol (target prefix AwsProton20200720), translating the
+ * wire shapes to the same service calls GraphQL makes. Later Proton features add theirs here.
+ */
+@Injectable()
+export class ProtonOperations {
+  readonly operations: ReadonlyMap<string, AwsOperation>;
+
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly tags: TagService,
+  ) {
+    this.operations = new Map<string, AwsOperation>([
+      ['CreateEnvironmentAccountConnection', (caller, input) => this.create(caller, input)],
+      [
+        'AcceptEnvironmentAccountConnection',
+        async (caller, input) => ({
+          environmentAccountConnection: wireConnection(
+            await this.connections.accept(caller, input.requiredString('id')),
+          ),
+        }),
+      ],
+      [
+        'RejectEnvironmentAccountConnection',
+        async (caller, input) => ({
+          environmentAccountConnection: wireConnection(
+            await this.connections.reject(caller, input.requiredString('id')),
+          ),
+        }),
+      ],
+      [
+        'DeleteEnvironmentAccountConnection',
+        async (caller, input) => ({
+          environmentAccountConnection: wireConnection(
+            await this.connections.delete(caller, input.requiredString('id')),
+          ),
+        }),
+      ],
+      [
+        'GetEnvironmentAccountConnection',
+        async (caller, input) => ({
+          environmentAccountConnection: wireConnection(
+            await this.connections.get(caller, input.requiredString('id')),
+          ),
+        }),
+      ],
+      ['UpdateEnvironmentAccountConnection', (caller, input) => this.update(caller, input)],
+      ['ListEnvironmentAccountConnections', (caller, input) => this.list(caller, input)],
+      ['TagResource', (caller, input) => this.tagResource(caller, input)],
+      ['UntagResource', (caller, input) => this.untagResource(caller, input)],
+      ['ListTagsForResource', (caller, input) => this.listTags(caller, input)],
+    ]);
+  }
+
+  private async create(caller: ProtonCaller, input: WireInput): Promise<Record<string, unknown>> {
+    const connection = await this.connections.create(caller, {
+      environmentName: input.requiredString('environmentName'),
+      managementAccountId: input.requiredString('managementAccountId'),
+      roleArn: input.string('roleArn'),
+      codebuildRoleArn: input.string('codebuildRoleArn'),
+      componentRoleArn: input.string('componentRoleArn'),
+      clientToken: input.string('clientToken'),
+      tags: input.tags('tags'),
+    });
+    return { environmentAccountConnection: wireConnection(connection) };
+  }
+
+  private async update(caller: ProtonCaller, input: WireInput): Promise<Record<string, unknown>> {
+    const connection = await this.connections.update(caller, input.requiredString('id'), {
+      roleArn: input.string('roleArn'),
+      codebuildRoleArn: input.string('codebuildRoleArn'),
+      componentRoleArn: input.string('componentRoleArn'),
+    });
+    return { environmentAccountConnection: wireConnection(connection) };
+  }
+
+  private async list(caller: ProtonCaller, input: WireInput): Promise<Record<string, unknown>> {
+    const requestedBy = input.requiredString('requestedBy');
+    if (!REQUESTERS.includes(requestedBy as RequestedBy)) {
+      throw AppError.badInput(
+        'requestedBy',
+        `1 validation error detected: Value '${requestedBy.slice(0, 40)}' at 'requestedBy' failed to satisfy constraint: Member must satisfy enum value set: [${REQUESTERS.join(', ')}]`,
+      );
+    }
+    const statuses = input.stringList('statuses');
+    for (const status of statuses ?? []) {
+      if (!STATUSES.includes(status as ConnectionStatus)) {
+        throw AppError.badInput(
+          'statuses',
+          `1 validation error detected: Value '${status.slice(0, 40)}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+        );
+      }
+    }
+    const page = await this.connections.list(caller, {
+      requestedBy: requestedBy as RequestedBy,
+      environmentName: input.string('environmentName'),
+      statuses: statuses as ConnectionStatus[] | undefined,
+      first: maxResults(input),
+      after: fromNextToken(input.string('nextToken')),
+    });
+    return {
+      environmentAccountConnections: page.items.map(wireSummary),
+      ...(page.hasNextPage ? { nextToken: toNextToken(page.cursors.at(-1) ?? null) } : {}),
+    };
+  }
+
+  private async tagResource(
+    caller: ProtonCaller,
+    input: WireInput,
+  ): Promise<Record<string, unknown>> {
+    const tags = input.tags('tags');
+    if (!tags) {
+      throw AppError.badInput(
+        'tags',
+        `1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    await this.tags.tagResource(caller, input.requiredString('resourceArn'), tags);
+    return {};
+  }
+
+  private async untagResource(
+    caller: ProtonCaller,
+    input: WireInput,
+  ): Promise<Record<string, unknown>> {
+    const keys = input.stringList('tagKeys');
+    if (!keys) {
+      throw AppError.badInput(
+        'tagKeys',
+        `1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    await this.tags.untagResource(caller, input.requiredString('resourceArn'), keys);
+    return {};
+  }
+
+  private async listTags(caller: ProtonCaller, input: WireInput): Promise<Record<string, unknown>> {
+    const page = await this.tags.listTags(
+      caller,
+      input.requiredString('resourceArn'),
+      maxResults(input),
+      fromNextToken(input.string('nextToken')),
+    );
+    return {
+      tags: page.items,
+      ...(page.hasNextPage ? { nextToken: toNextToken(page.cursors.at(-1) ?? null) } : {}),
+    };
+  }
+}

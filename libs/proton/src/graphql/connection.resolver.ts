@@ -1,0 +1,296 @@
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { Principal, RelayConnection, toConnection } from '@accountlink/common';
+import { PrismaService } from '@accountlink/db';
+import { EventBus, EventMessage } from '@accountlink/events';
+import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
+import DataLoader from 'dataloader';
+import { ConnectionService, ConnectionSnapshot } from '../connection.service';
+import { TagService } from '../tag.service';
+import {
+  ConnectionTransitionModel,
+  CreateEnvironmentAccountConnectionInput,
+  EnvironmentAccountConnectionConnection,
+  EnvironmentAccountConnectionModel,
+  EnvironmentAccountConnectionStatus,
+  RequesterAccountType,
+  RoleValidationModel,
+  TagModel,
+  TagResourceInput,
+  UntagResourceInput,
+  UpdateEnvironmentAccountConnectionInput,
+} from './connection.models';
+import { protonCaller } from './proton-context';
+
+@Resolver(() => EnvironmentAccountConnectionModel)
+export class ConnectionResolver {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly tagService: TagService,
+    private readonly throttle: ThrottleService,
+    private readonly prisma: PrismaService,
+    private readonly bus: EventBus,
+  ) {}
+
+  @Mutation(() => EnvironmentAccountConnectionModel, {
+    description: 'CreateEnvironmentAccountConnection, as the environment account',
+  })
+  async createEnvironmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateEnvironmentAccountConnectionInput,
+  ): Promise<EnvironmentAccountConnectionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentAccountConnectionModel.from(await this.connections.create(caller, input));
+  }
+
+  @Mutation(() => EnvironmentAccountConnectionModel, {
+    description: 'AcceptEnvironmentAccountConnection, as the management account',
+  })
+  async acceptEnvironmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<EnvironmentAccountConnectionModel> {
+    return EnvironmentAccountConnectionModel.from(
+      await this.connections.accept(await protonCaller(ctx, this.throttle), id),
+    );
+  }
+
+  @Mutation(() => EnvironmentAccountConnectionModel, {
+    description: 'RejectEnvironmentAccountConnection, as the management account',
+  })
+  async rejectEnvironmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<EnvironmentAccountConnectionModel> {
+    return EnvironmentAccountConnectionModel.from(
+      await this.connections.reject(await protonCaller(ctx, this.throttle), id),
+    );
+  }
+
+  @Mutation(() => EnvironmentAccountConnectionModel, {
+    description:
+      'DeleteEnvironmentAccountConnection, as the environment account; returns the connection as it was',
+  })
+  async deleteEnvironmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<EnvironmentAccountConnectionModel> {
+    return EnvironmentAccountConnectionModel.from(
+      await this.connections.delete(await protonCaller(ctx, this.throttle), id),
+    );
+  }
+
+  @Mutation(() => EnvironmentAccountConnectionModel, {
+    description: 'UpdateEnvironmentAccountConnection, as the environment account',
+  })
+  async updateEnvironmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateEnvironmentAccountConnectionInput,
+  ): Promise<EnvironmentAccountConnectionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentAccountConnectionModel.from(
+      await this.connections.update(caller, input.id, input),
+    );
+  }
+
+  @Query(() => EnvironmentAccountConnectionModel, {
+    nullable: true,
+    description: 'GetEnvironmentAccountConnection (null when not found)',
+  })
+  async environmentAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<EnvironmentAccountConnectionModel | null> {
+    const row = await this.connections.find(await protonCaller(ctx, this.throttle), id);
+    return row ? EnvironmentAccountConnectionModel.from(row) : null;
+  }
+
+  @Query(() => EnvironmentAccountConnectionConnection, {
+    description: 'ListEnvironmentAccountConnections in the request region',
+  })
+  async environmentAccountConnections(
+    @Context() { ctx }: GqlContext,
+    @Args('requestedBy', { type: () => RequesterAccountType }) requestedBy: RequesterAccountType,
+    @Args('environmentName', { type: () => String, nullable: true }) environmentName?: string,
+    @Args('statuses', { type: () => [EnvironmentAccountConnectionStatus], nullable: true })
+    statuses?: EnvironmentAccountConnectionStatus[],
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<EnvironmentAccountConnectionModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    const page = await this.connections.list(caller, {
+      requestedBy,
+      environmentName,
+      statuses,
+      first,
+      after,
+    });
+    return toConnection(page, EnvironmentAccountConnectionModel.from);
+  }
+
+  @Mutation(() => [TagModel], {
+    description: 'TagResource on a connection ARN (environment account); returns all its tags',
+  })
+  async tagResource(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: TagResourceInput,
+  ): Promise<TagModel[]> {
+    const caller = await protonCaller(ctx, this.throttle);
+    await this.tagService.tagResource(caller, input.resourceArn, input.tags);
+    return (await this.tagService.listTags(caller, input.resourceArn, 50)).items;
+  }
+
+  @Mutation(() => [TagModel], {
+    description:
+      'UntagResource on a connection ARN (environment account); returns the remaining tags',
+  })
+  async untagResource(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UntagResourceInput,
+  ): Promise<TagModel[]> {
+    const caller = await protonCaller(ctx, this.throttle);
+    await this.tagService.untagResource(caller, input.resourceArn, input.tagKeys);
+    return (await this.tagService.listTags(caller, input.resourceArn, 50)).items;
+  }
+
+  @Query(() => [TagModel], { description: 'ListTagsForResource (environment account)' })
+  async tagsForResource(
+    @Context() { ctx }: GqlContext,
+    @Args('resourceArn') resourceArn: string,
+  ): Promise<TagModel[]> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return (await this.tagService.listTags(caller, resourceArn, 50)).items;
+  }
+
+  @ResolveField(() => [TagModel], {
+    description:
+      'Customer-managed tags; visible to the environment account (empty for the management account)',
+  })
+  async tags(
+    @Parent() c: EnvironmentAccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<TagModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    if (principal.kind === 'ACCOUNT' && principal.accountId !== c.environmentAccountId) {
+      return [];
+    }
+    const loader = ctx.memo(
+      'proton.tags',
+      () =>
+        new DataLoader<string, TagModel[]>(
+          async (arns) => {
+            const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
+            return arns.map((arn) => byArn.get(arn) ?? []);
+          },
+          { cache: false },
+        ),
+    );
+    return loader.load(c.arn);
+  }
+
+  @ResolveField(() => [RoleValidationModel])
+  async roleValidation(
+    @Parent() c: EnvironmentAccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<RoleValidationModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'proton.roleValidation',
+      () =>
+        new DataLoader<string, RoleValidationModel[]>(
+          async (ids) => {
+            const rows = await this.prisma.withTenant(principal.tenantId, (tx) =>
+              tx.connectionRoleValidation.findMany({
+                where: { connectionId: { in: [...ids] } },
+                orderBy: { kind: 'asc' },
+              }),
+            );
+            return ids.map((id) =>
+              rows
+                .filter((r) => r.connectionId === id)
+                .map((r) => ({
+                  ...r,
+                  kind: r.kind as RoleValidationModel['kind'],
+                  status: r.status as RoleValidationModel['status'],
+                })),
+            );
+          },
+          { cache: false },
+        ),
+    );
+    return loader.load(c.id);
+  }
+
+  @ResolveField(() => [ConnectionTransitionModel], {
+    description: 'Every transition: when, who, from, to, why',
+  })
+  async history(
+    @Parent() c: EnvironmentAccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<ConnectionTransitionModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'proton.history',
+      () =>
+        new DataLoader<string, ConnectionTransitionModel[]>(
+          async (ids) => {
+            const rows = await this.prisma.withTenant(principal.tenantId, (tx) =>
+              tx.connectionTransition.findMany({
+                where: { connectionId: { in: [...ids] } },
+                orderBy: { id: 'asc' },
+              }),
+            );
+            return ids.map((id) =>
+              rows
+                .filter((r) => r.connectionId === id)
+                .map((r) => ({
+                  at: r.at,
+                  actor: r.actor,
+                  from: r.fromStatus as EnvironmentAccountConnectionStatus | null,
+                  to: r.toStatus as EnvironmentAccountConnectionStatus,
+                  reason: r.reason,
+                })),
+            );
+          },
+          { cache: false },
+        ),
+    );
+    return loader.load(c.id);
+  }
+
+  @Subscription(() => EnvironmentAccountConnectionModel, {
+    description:
+      'Every change of connections: to principals of both accounts (in the connection region) and tenant administrators',
+    resolve: (event: EventMessage) =>
+      EnvironmentAccountConnectionModel.from(
+        (event.payload as { connection: ConnectionSnapshot }).connection,
+      ),
+  })
+  async environmentAccountConnectionChanged(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID, nullable: true }) id?: string,
+  ): Promise<AsyncIterableIterator<EventMessage>> {
+    const principal: Principal = requireTenantPrincipal(await ctx.principal());
+    const region = ctx.region;
+    return this.bus.subscribe(principal, (event) => {
+      if (
+        event.aggregateType !== 'EnvironmentAccountConnection' ||
+        (id && event.aggregateId !== id)
+      ) {
+        return false;
+      }
+      const connection = (event.payload as { connection: ConnectionSnapshot }).connection;
+      return principal.kind === 'TENANT_ADMIN' || connection.region === region;
+    });
+  }
+}

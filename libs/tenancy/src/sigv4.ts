@@ -1,0 +1,187 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** An incoming request as SigV4 sees it. */
+export interface SignedRequest {
+  method: string;
+  /** Path and query exactly as received, e.g. "/" or "/a%20b?x=1". */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface Credential {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+  amzDate: string;
+}
+
+export type SigV4Failure =
+  | { code: 'MissingAuthenticationTokenException'; message: string }
+  | { code: 'IncompleteSignatureException'; message: string }
+  | { code: 'InvalidSignatureException'; message: string };
+
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const AUTH =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
+
+function header(headers: SignedRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Reads the Authorization header; the failure says what AWS would answer. */
+export function parseCredential(request: SignedRequest): Credential | SigV4Failure {
+  const authorization = header(request.headers, 'authorization');
+  if (!authorization) {
+    return { code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+  }
+  const match = AUTH.exec(authorization.trim());
+  const amzDate = header(request.headers, 'x-amz-date');
+  if (!match || !amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
+    return {
+      code: 'IncompleteSignatureException',
+      message: `Authorization header requires 'Credential', 'Signature', 'SignedHeaders' and 'X-Amz-Date' parameters. Authorization=${authorization.slice(0, 32)}`,
+    };
+  }
+  const [, accessKeyId, date, region, service, signedHeaders, signature] =
+    match as unknown as string[];
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+    amzDate,
+  };
+}
+
+/** Checks the request time against the clock, allowing AWS's 15 minutes either way. */
+export function checkRequestTime(credential: Credential, now: Date): SigV4Failure | null {
+  const signedAt = Date.parse(
+    `${credential.amzDate.slice(0, 4)}-${credential.amzDate.slice(4, 6)}-${credential.amzDate.slice(6, 8)}T${credential.amzDate.slice(9, 11)}:${credential.amzDate.slice(11, 13)}:${credential.amzDate.slice(13, 15)}Z`,
+  );
+  const stamp = (t: number) =>
+    new Date(t)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+  if (signedAt < now.getTime() - MAX_SKEW_MS) {
+    return {
+      code: 'InvalidSignatureException',
+      message: `Signature expired: ${credential.amzDate} is now earlier than ${stamp(now.getTime() - MAX_SKEW_MS)} (${stamp(now.getTime())} - 15 min.)`,
+    };
+  }
+  if (signedAt > now.getTime() + MAX_SKEW_MS) {
+    return {
+      code: 'InvalidSignatureException',
+      message: `Signature not yet current: ${credential.amzDate} is still later than ${stamp(now.getTime() + MAX_SKEW_MS)} (${stamp(now.getTime())} + 15 min.)`,
+    };
+  }
+  if (credential.date !== credential.amzDate.slice(0, 8)) {
+    return {
+      code: 'InvalidSignatureException',
+      message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${credential.date}' != '${credential.amzDate.slice(0, 8)}'`,
+    };
+  }
+  return null;
+}
+
+const encode = (value: string) =>
+  encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+
+function canonicalQuery(query: string): string {
+  if (!query) {
+    return '';
+  }
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const [k, v = ''] = pair.split('=');
+      return [
+        encode(decodeURIComponent((k ?? '').replace(/\+/g, ' '))),
+        encode(decodeURIComponent(v.replace(/\+/g, ' '))),
+      ];
+    })
+    .sort(([a, av], [b, bv]) =>
+      a === b ? ((av ?? '') < (bv ?? '') ? -1 : 1) : (a ?? '') < (b ?? '') ? -1 : 1,
+    )
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+export function canonicalRequest(request: SignedRequest, signedHeaders: string[]): string {
+  const [path = '/', query = ''] = request.url.split('?', 2);
+  const headers = signedHeaders
+    .map((name) => `${name}:${(header(request.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  const payloadHash =
+    header(request.headers, 'x-amz-content-sha256') ??
+    createHash('sha256').update(request.body).digest('hex');
+  return [
+    request.method.toUpperCase(),
+    path || '/',
+    canonicalQuery(query),
+    headers,
+    signedHeaders.join(';'),
+    payloadHash,
+  ].join('\n');
+}
+
+export function expectedSignature(
+  request: SignedRequest,
+  credential: Credential,
+  secretAccessKey: string,
+): string {
+  const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
+  const hashed = createHash('sha256')
+    .update(canonicalRequest(request, credential.signedHeaders))
+    .digest('hex');
+  const toSign = ['AWS4-HMAC-SHA256', credential.amzDate, scope, hashed].join('\n');
+  const hmac = (key: Buffer | string, data: string) =>
+    createHmac('sha256', key).update(data).digest();
+  const key = hmac(
+    hmac(
+      hmac(hmac(`AWS4${secretAccessKey}`, credential.date), credential.region),
+      credential.service,
+    ),
+    'aws4_request',
+  );
+  return createHmac('sha256', key).update(toSign).digest('hex');
+}
+
+/** True when the signature matches (compared in constant time). */
+export function signatureMatches(
+  request: SignedRequest,
+  credential: Credential,
+  secretAccessKey: string,
+): boolean {
+  if (!credential.signedHeaders.includes('host')) {
+    return false;
+  }
+  const declared = header(request.headers, 'x-amz-content-sha256');
+  if (
+    declared !== undefined &&
+    declared !== createHash('sha256').update(request.body).digest('hex')
+  ) {
+    return false;
+  }
+  const expected = Buffer.from(expectedSignature(request, credential, secretAccessKey), 'hex');
+  const given = Buffer.from(credential.signature, 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+export function isFailure(value: Credential | SigV4Failure): value is SigV4Failure {
+  return 'code' in value;
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppError, ErrorCode } from '@accountlink/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
+import { createRedis } from '@accountlink/jobs';
+import { Redis } from 'ioredis';
+import { TenantSettingsService } from './tenant-settings.service';
+
+/**
+ * Per-account request rate limit, shared by every API instance: a counter per account and second
+ * in Redis (one round trip). Over the tenant's rate: THROTTLED / ThrottlingException.
+ */
+@Injectable()
+export class ThrottleService implements OnApplicationShutdown {
+  private readonly redis: Redis;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: TenantSettingsService,
+  ) {
+    this.redis = createRedis(config.redisUrl, { failFast: true });
+  }
+
+  async check(tenantId: string, accountId: string): Promise<void> {
+    const { requestsPerSecondPerAccount: limit } = await this.settings.get(tenantId);
+    const second = Math.floor(Date.now() / 1000);
+    const key = `${this.config.redisPrefix}:rate:${tenantId}:${accountId}:${second}`;
+    const results = await this.redis.multi().incr(key).expire(key, 2).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    if (count > limit) {
+      throw new AppError(
+        ErrorCode.THROTTLED,
+        `Rate exceeded: account ${accountId} may make ${limit} requests per second`,
+      );
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
