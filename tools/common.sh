@@ -28,3 +28,18 @@ embedded_infra() {
     done < <(bash "$ROOT/tools/infra.sh" env "$db")
   fi
 }
+
+# The CLI end-to-end test runs Debian's AWS CLI v2 (/usr/bin/aws); as root on Debian/Ubuntu it is
+# installed with apt when missing, otherwise say what to install.
+ensure_awscli() {
+  if [[ -x /usr/bin/aws ]] || command -v aws >/dev/null 2>&1 && aws --version 2>&1 | grep -q '^aws-cli/2'; then
+    return
+  fi
+  if [[ "$(id -u)" -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing the AWS CLI v2 (Debian package awscli) for the CLI tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; }
+  else
+    say "the CLI tests need the AWS CLI v2: install it (Debian: sudo apt-get install awscli)"
+  fi
+}

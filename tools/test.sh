@@ -6,6 +6,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 install_deps
+ensure_awscli
 unset DATABASE_URL REDIS_URL
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then export DATABASE_URL="$TEST_DATABASE_URL"; fi
 if [[ -n "${TEST_REDIS_URL:-}" ]]; then export REDIS_URL="$TEST_REDIS_URL"; fi

@@ -21,7 +21,7 @@ interface TenantEvent {
     id: string;
     type: string;
     aggregateType: string;
-    accountId: string;
+    accountIds: string[];
     payload: string;
   };
 }

@@ -8,6 +8,7 @@ import {
   TestTenant,
 } from './support/client';
 import { appPool, ownerPool } from './support/db';
+import { ENV, MGMT, protonWorld, SEED_ROLE } from './support/proton';
 
 const ACCOUNTS = '{ accounts { edges { node { accountId alias } } } }';
 const ROLES = 'query($id: String!) { roles(accountId: $id) { edges { node { arn roleName } } } }';
@@ -167,6 +168,20 @@ describe('row-level security (the database enforces isolation too)', () => {
       'mutation($id: String!) { createAccessKey(input: { accountId: $id }) { accessKeyId } }',
       { id: accountId },
       t.admin,
+    );
+    // A Proton connection with a tag fills the connection, validation, history and tag tables.
+    const world = await protonWorld();
+    await ok(
+      'mutation($input: CreateEnvironmentAccountConnectionInput!) { createEnvironmentAccountConnection(input: $input) { id } }',
+      {
+        input: {
+          environmentName: 'rls',
+          managementAccountId: MGMT,
+          roleArn: SEED_ROLE,
+          tags: [{ key: 'k', value: 'v' }],
+        },
+      },
+      world.gql[ENV],
     );
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(
