@@ -42,8 +42,8 @@ describe('outbox relay', () => {
   async function insertEvents(n: number, aggregateId: string): Promise<void> {
     for (let i = 0; i < n; i++) {
       await pool.query(
-        `INSERT INTO outbox_events ("tenantId", type, "aggregateType", "aggregateId", "accountId", payload)
-         VALUES ($1, 'iam.role.updated', 'Role', $2, '222222222222', $3)`,
+        `INSERT INTO outbox_events ("tenantId", type, "aggregateType", "aggregateId", "accountIds", payload)
+         VALUES ($1, 'iam.role.updated', 'Role', $2, '{222222222222}', $3)`,
         [
           tenantId,
           aggregateId,

@@ -8,6 +8,8 @@ export type Tx = Prisma.TransactionClient;
 
 export interface TenantTxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
+  /** Also take this transaction-scoped advisory lock, in the same round trip as the tenant. */
+  lockKey?: string;
 }
 
 /**
@@ -38,7 +40,11 @@ export class PrismaService implements OnModuleDestroy {
   ): Promise<T> {
     return this.client.$transaction(
       async (tx) => {
-        await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        if (options.lockKey) {
+          await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), pg_advisory_xact_lock(hashtext(${options.lockKey}))`;
+        } else {
+          await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        }
         return fn(tx);
       },
       { isolationLevel: options.isolationLevel, maxWait: 5_000, timeout: 15_000 },

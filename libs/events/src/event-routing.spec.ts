@@ -32,6 +32,20 @@ describe('jobsForEvent', () => {
     ]);
   });
 
+  it('starts no job for an unknown event type instead of stalling the relay', () => {
+    const unknown = {
+      id: '7',
+      occurredAt: '',
+      tenantId: 't',
+      type: 'future.event',
+      aggregateType: 'X',
+      aggregateId: 'x',
+      accountIds: [],
+      payload: {},
+    };
+    expect(jobsForEvent(unknown as unknown as EventMessage)).toEqual([]);
+  });
+
   it('scopes the pub/sub channel by the Redis prefix', () => {
     expect(eventChannel('accountlink-test')).toBe('accountlink-test:events');
   });

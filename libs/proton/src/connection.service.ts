@@ -4,7 +4,6 @@ import { AppError, CursorCodec, ErrorCode, Page, pageSize, toPage } from '@accou
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Prisma, PrismaService, Tx } from '@accountlink/db';
 import { DomainEventType, recordEvent } from '@accountlink/events';
-import { findAccount } from '@accountlink/tenancy';
 import {
   checkCreate,
   checkId,
@@ -24,6 +23,15 @@ import {
 } from './domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from './proton-caller';
 import { ConnectionUsage } from './connection-usage';
+
+interface PreconditionRow {
+  quota: number;
+  used: number;
+  managementExists: boolean;
+  liveId: string | null;
+  liveStatus: string | null;
+  priorId: string | null;
+}
 
 export type RequestedBy = 'ENVIRONMENT_ACCOUNT' | 'MANAGEMENT_ACCOUNT';
 
@@ -55,106 +63,115 @@ export class ConnectionService {
     checkCreate(input, caller.accountId);
     const hash = requestHash(input, caller.region);
     const token = input.clientToken || null;
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      // Creates of one environment account in one region are serialized: the quota, the client
-      // token and the one-live-connection rule are then decided on committed data only.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`eac|${caller.tenantId}|${caller.accountId}|${caller.region}`}))`;
-      if (token) {
-        const prior = await this.findByToken(tx, caller, token);
-        if (prior) {
-          return replay(prior, hash, token);
-        }
-      }
-      if (!(await findAccount(tx, caller.tenantId, input.managementAccountId))) {
-        throw AppError.badInput(
-          'managementAccountId',
-          `Account ${input.managementAccountId} does not exist`,
-        );
-      }
-      const tenant = await tx.tenant.findUniqueOrThrow({
-        where: { id: caller.tenantId },
-        select: { connectionQuota: true },
-      });
-      const existing = await tx.environmentAccountConnection.count({
-        where: {
-          tenantId: caller.tenantId,
-          environmentAccountId: caller.accountId,
-          region: caller.region,
-        },
-      });
-      if (existing >= tenant.connectionQuota) {
-        throw new AppError(
-          ErrorCode.QUOTA_EXCEEDED,
-          `You have reached the quota of ${tenant.connectionQuota} environment account connections for account ${caller.accountId} in ${caller.region}`,
-        );
-      }
-      const key = liveKey({
-        ...input,
-        environmentAccountId: caller.accountId,
-        region: caller.region,
-      });
-      const live = await tx.environmentAccountConnection.findUnique({
-        where: { tenantId_liveKey: { tenantId: caller.tenantId, liveKey: key } },
-      });
-      if (live) {
-        throw AppError.conflict(
-          `Environment account connection ${live.id} (${live.status}) already connects account ${caller.accountId} to management account ${input.managementAccountId} for environment ${input.environmentName}`,
-        );
-      }
-      const id = randomUUID();
-      const now = new Date();
-      const { count } = await tx.environmentAccountConnection.createMany({
-        data: [
-          {
-            id,
-            tenantId: caller.tenantId,
-            region: caller.region,
-            environmentAccountId: caller.accountId,
-            managementAccountId: input.managementAccountId,
-            environmentName: input.environmentName,
-            roleArn: input.roleArn ?? null,
-            codebuildRoleArn: input.codebuildRoleArn ?? null,
-            componentRoleArn: input.componentRoleArn ?? null,
-            status: 'PENDING',
-            liveKey: key,
-            clientToken: token,
-            requestHash: hash,
-            requestedAt: now,
-            lastModifiedAt: now,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      if (count === 0 && token) {
-        // The same token in another region raced us; the unique key decided.
-        const prior = await this.findByToken(tx, caller, token);
-        if (prior) {
-          return replay(prior, hash, token);
-        }
-      }
-      const connection = await tx.environmentAccountConnection.findUniqueOrThrow({ where: { id } });
-      await tx.connectionRoleValidation.createMany({ data: validationRows(connection) });
-      if (input.tags?.length) {
-        const arn = connectionArn(connection.region, connection.environmentAccountId, id);
-        await tx.resourceTag.createMany({
-          data: input.tags.map((t) => ({
-            tenantId: caller.tenantId,
-            resourceArn: arn,
-            key: t.key,
-            value: t.value,
-          })),
-        });
-      }
-      await this.record(
-        tx,
-        connection,
-        caller,
-        null,
-        'environment account requested the connection',
-        'proton.connection.created',
-      );
-      return connection;
+    const key = liveKey({
+      ...input,
+      environmentAccountId: caller.accountId,
+      region: caller.region,
     });
+    // Creates of one environment account in one region are serialized (advisory lock): the quota,
+    // the client token and the one-live-connection rule are then decided on committed data only.
+    const lockKey = `eac|${caller.tenantId}|${caller.accountId}|${caller.region}`;
+    return this.prisma.withTenant(
+      caller.tenantId,
+      async (tx) => {
+        // Every precondition in one round trip.
+        const [check] = await tx.$queryRaw<PreconditionRow[]>`
+          SELECT
+            (SELECT "connectionQuota" FROM "tenants" WHERE "id" = ${caller.tenantId}::uuid) AS "quota",
+            (SELECT count(*)::int FROM "environment_account_connections"
+              WHERE "tenantId" = ${caller.tenantId}::uuid AND "environmentAccountId" = ${caller.accountId} AND "region" = ${caller.region}) AS "used",
+            EXISTS (SELECT 1 FROM "accounts" WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${input.managementAccountId}) AS "managementExists",
+            (SELECT "id"::text FROM "environment_account_connections" WHERE "tenantId" = ${caller.tenantId}::uuid AND "liveKey" = ${key}) AS "liveId",
+            (SELECT "status"::text FROM "environment_account_connections" WHERE "tenantId" = ${caller.tenantId}::uuid AND "liveKey" = ${key}) AS "liveStatus",
+            (SELECT "id"::text FROM "environment_account_connections"
+              WHERE "tenantId" = ${caller.tenantId}::uuid AND "environmentAccountId" = ${caller.accountId} AND "clientToken" = ${token}) AS "priorId"`;
+        if (!check) {
+          throw new Error('precondition query returned no row');
+        }
+        if (token && check.priorId) {
+          return replay(
+            await tx.environmentAccountConnection.findUniqueOrThrow({
+              where: { id: check.priorId },
+            }),
+            hash,
+            token,
+          );
+        }
+        if (!check.managementExists) {
+          throw AppError.badInput(
+            'managementAccountId',
+            `Account ${input.managementAccountId} does not exist`,
+          );
+        }
+        if (check.used >= check.quota) {
+          throw new AppError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `You have reached the quota of ${check.quota} environment account connections for account ${caller.accountId} in ${caller.region}`,
+          );
+        }
+        if (check.liveId) {
+          throw AppError.conflict(
+            `Environment account connection ${check.liveId} (${check.liveStatus}) already connects account ${caller.accountId} to management account ${input.managementAccountId} for environment ${input.environmentName}`,
+          );
+        }
+        const id = randomUUID();
+        const now = new Date();
+        const [connection] = await tx.environmentAccountConnection.createManyAndReturn({
+          data: [
+            {
+              id,
+              tenantId: caller.tenantId,
+              region: caller.region,
+              environmentAccountId: caller.accountId,
+              managementAccountId: input.managementAccountId,
+              environmentName: input.environmentName,
+              roleArn: input.roleArn ?? null,
+              codebuildRoleArn: input.codebuildRoleArn ?? null,
+              componentRoleArn: input.componentRoleArn ?? null,
+              status: 'PENDING',
+              liveKey: key,
+              clientToken: token,
+              requestHash: hash,
+              requestedAt: now,
+              lastModifiedAt: now,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (!connection) {
+          // Only the same token used concurrently in another region can get here: the unique key decided.
+          const prior = token ? await this.findByToken(tx, caller, token) : null;
+          if (prior) {
+            return replay(prior, hash, token as string);
+          }
+          throw AppError.conflict(
+            'A concurrent request created a conflicting environment account connection; try again',
+          );
+        }
+        await tx.connectionRoleValidation.createMany({ data: validationRows(connection) });
+        if (input.tags?.length) {
+          const arn = connectionArn(connection.region, connection.environmentAccountId, id);
+          await tx.resourceTag.createMany({
+            data: input.tags.map((t) => ({
+              tenantId: caller.tenantId,
+              resourceArn: arn,
+              key: t.key,
+              value: t.value,
+            })),
+          });
+        }
+        await this.record(
+          tx,
+          connection,
+          caller,
+          null,
+          'environment account requested the connection',
+          'proton.connection.created',
+        );
+        return connection;
+      },
+      { lockKey },
+    );
   }
 
   async accept(caller: ProtonCaller, id: string): Promise<ConnectionRow> {
@@ -382,14 +399,15 @@ export class ConnectionService {
     data: Prisma.EnvironmentAccountConnectionUpdateManyMutationInput,
     sameIfStatus?: ConnectionStatus,
   ): Promise<{ row: ConnectionRow; won: boolean }> {
-    const { count } = await tx.environmentAccountConnection.updateMany({
+    const [won] = await tx.environmentAccountConnection.updateManyAndReturn({
       where: { id: current.id, version: current.version },
       data: { ...data, version: { increment: 1 }, lastModifiedAt: new Date() },
     });
-    const fresh = await tx.environmentAccountConnection.findUnique({ where: { id: current.id } });
-    if (count === 1 && fresh) {
-      return { row: fresh, won: true };
+    if (won) {
+      return { row: won, won: true };
     }
+    // Someone changed it since we read it; their transaction has committed (we waited on its lock).
+    const fresh = await tx.environmentAccountConnection.findUnique({ where: { id: current.id } });
     if (fresh && sameIfStatus && fresh.status === sameIfStatus) {
       return { row: fresh, won: false };
     }
