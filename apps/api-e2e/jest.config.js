@@ -4,8 +4,8 @@ module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'api-e2e',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
-  globalSetup: '<rootDir>/src/support/global-setup.ts',
-  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
+  globalSetup: '<rootDir>/src/test/global-setup.ts',
+  globalTeardown: '<rootDir>/src/test/global-teardown.ts',
   testTimeout: 30_000,
 };

@@ -1,6 +1,6 @@
 import { CreateEnvironmentAccountConnectionCommand } from '@aws-sdk/client-proton';
-import { accountKey, createAccount, fails, ok, subscribe } from './support/client';
-import { ENV, MGMT, protonWorld, ProtonWorld, SEED_ROLE, waitUntil } from './support/proton';
+import { accountKey, createAccount, fails, ok, subscribe } from './test/client';
+import { ENV, MGMT, protonWorld, ProtonWorld, SEED_ROLE, waitUntil } from './test/proton';
 
 const FIELDS =
   'id arn region environmentAccountId managementAccountId environmentName roleArn codebuildRoleArn componentRoleArn status requestedAt lastModifiedAt';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { apiUrl } from './support/client';
-import { ENV, MGMT, protonWorld, ProtonWorld } from './support/proton';
+import { apiUrl } from './test/client';
+import { ENV, MGMT, protonWorld, ProtonWorld } from './test/proton';
 
 const run = promisify(execFile);
 

@@ -7,8 +7,8 @@ import {
   ok,
   TestTenant,
   trustPolicy,
-} from './support/client';
-import { count } from './support/db';
+} from './test/client';
+import { count } from './test/db';
 
 const CREATE =
   'mutation($input: CreateRoleInput!) { createRole(input: $input) { arn roleName path accountId assumeRolePolicyDocument createdAt } }';

@@ -5,8 +5,8 @@ import { eventChannel, EventMessage, OutboxRelay } from '@accountlink/events';
 import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { config } from './support/client';
-import { ROOT } from './support/stack';
+import { config } from './test/client';
+import { ROOT } from './test/stack';
 
 /**
  * The relay on its own database, so the running worker's relay does not race it: what happens to

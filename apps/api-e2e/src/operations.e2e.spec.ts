@@ -1,4 +1,4 @@
-import { apiUrl, createTenant, gql } from './support/client';
+import { apiUrl, createTenant, gql } from './test/client';
 
 describe('operations endpoints', () => {
   it('reports liveness and readiness (Postgres, Redis, migrations)', async () => {

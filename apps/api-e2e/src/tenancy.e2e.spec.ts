@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { accountKey, createAccount, createTenant, fails, OPERATOR, ok } from './support/client';
-import { count } from './support/db';
+import { accountKey, createAccount, createTenant, fails, OPERATOR, ok } from './test/client';
+import { count } from './test/db';
 
 const CREATE_TENANT =
   'mutation($name: String!) { createTenant(input: { name: $name }) { tenant { id name } adminKey } }';

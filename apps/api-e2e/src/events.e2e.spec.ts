@@ -9,9 +9,9 @@ import {
   ok,
   subscribe,
   trustPolicy,
-} from './support/client';
-import { ownerPool } from './support/db';
-import { waitFor } from './support/stack';
+} from './test/client';
+import { ownerPool } from './test/db';
+import { waitFor } from './test/stack';
 
 const TENANT_EVENTS =
   'subscription { tenantEvents { id type aggregateType accountIds payload occurredAt } }';

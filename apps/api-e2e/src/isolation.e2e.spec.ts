@@ -6,9 +6,9 @@ import {
   fails,
   ok,
   TestTenant,
-} from './support/client';
-import { appPool, ownerPool } from './support/db';
-import { ENV, MGMT, protonWorld, SEED_ROLE } from './support/proton';
+} from './test/client';
+import { appPool, ownerPool } from './test/db';
+import { ENV, MGMT, protonWorld, SEED_ROLE } from './test/proton';
 
 const ACCOUNTS = '{ accounts { edges { node { accountId alias } } } }';
 const ROLES = 'query($id: String!) { roles(accountId: $id) { edges { node { arn roleName } } } }';

@@ -18,8 +18,8 @@ import {
   UpdateEnvironmentAccountConnectionCommand,
   ValidationException,
 } from '@aws-sdk/client-proton';
-import { apiUrl, ok, trustPolicy } from './support/client';
-import { count } from './support/db';
+import { apiUrl, ok, trustPolicy } from './test/client';
+import { count } from './test/db';
 import {
   ENV,
   MGMT,
@@ -28,7 +28,7 @@ import {
   rawAws,
   SEED_ROLE,
   waitUntil,
-} from './support/proton';
+} from './test/proton';
 
 const OTHER = '123456789333';
 
