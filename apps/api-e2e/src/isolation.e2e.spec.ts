@@ -129,6 +129,9 @@ describe('row-level security (the database enforces isolation too)', () => {
     'connection_role_validations',
     'connection_transitions',
     'resource_tags',
+    'users',
+    'spaces',
+    'space_members',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -182,6 +185,22 @@ describe('row-level security (the database enforces isolation too)', () => {
         },
       },
       world.gql[ENV],
+    );
+    // A user with a space fills the CodeCatalyst tables.
+    const person = await ok<{ createUser: { id: string } }>(
+      'mutation { createUser(input: { name: "Rls", email: "rls@example.com" }) { id } }',
+      {},
+      t.admin,
+    );
+    const userKey = await ok<{ createApiKey: { key: string } }>(
+      'mutation($u: ID) { createApiKey(input: { userId: $u }) { key } }',
+      { u: person.createUser.id },
+      t.admin,
+    );
+    await ok(
+      'mutation { createSpace(input: { name: "rls-space", region: "us-west-2" }) { id } }',
+      {},
+      { token: userKey.createApiKey.key },
     );
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(

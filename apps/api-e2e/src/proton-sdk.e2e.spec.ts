@@ -20,15 +20,7 @@ import {
 } from '@aws-sdk/client-proton';
 import { apiUrl, ok, trustPolicy } from './test/client';
 import { count } from './test/db';
-import {
-  ENV,
-  MGMT,
-  protonWorld,
-  ProtonWorld,
-  rawAws,
-  SEED_ROLE,
-  waitUntil,
-} from './test/proton';
+import { ENV, MGMT, protonWorld, ProtonWorld, rawAws, SEED_ROLE, waitUntil } from './test/proton';
 
 const OTHER = '123456789333';
 

@@ -6,6 +6,7 @@ import { DbModule } from '@accountlink/db';
 import { EventsModule } from '@accountlink/events';
 import { IamModule } from '@accountlink/iam';
 import { ProtonApiModule } from '@accountlink/proton';
+import { CodeCatalystModule } from '@accountlink/codecatalyst';
 import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Metrics, ObservabilityModule } from '@accountlink/observability';
 import { AuthService, TenancyModule, ThrottleModule } from '@accountlink/tenancy';
@@ -26,6 +27,7 @@ import { PROBE_REDIS } from './http/probe-redis';
     IamModule,
     EventsModule,
     ProtonApiModule,
+    CodeCatalystModule,
     ThrottleModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,

@@ -9,6 +9,9 @@ export type {
   ApiKey,
   OutboxEvent,
   Role,
+  Space,
+  SpaceMember,
   Tenant,
+  User,
 } from './generated/prisma/client';
-export { ApiKeyKind } from './generated/prisma/enums';
+export { ApiKeyKind, SpaceRole, SpaceTier } from './generated/prisma/enums';

@@ -10,7 +10,9 @@ export type DomainEventType =
   | 'proton.connection.rejected'
   | 'proton.connection.deleted'
   | 'proton.connection.tagged'
-  | 'proton.connection.role-validation-changed';
+  | 'proton.connection.role-validation-changed'
+  | 'codecatalyst.space.created'
+  | 'codecatalyst.space.members-changed';
 
 /** What a service records, in the transaction of the change. */
 export interface DomainEvent {
@@ -40,6 +42,9 @@ export function canSeeEvent(principal: Principal, event: EventMessage): boolean 
       return false;
     case 'TENANT_ADMIN':
       return principal.tenantId === event.tenantId;
+    case 'USER':
+      // Users see the events of their spaces, which name them as the audience (CodeCatalyst).
+      return false;
     case 'ACCOUNT':
       return (
         principal.tenantId === event.tenantId && event.accountIds.includes(principal.accountId)

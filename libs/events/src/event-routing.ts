@@ -35,6 +35,8 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'proton.connection.deleted':
     case 'proton.connection.tagged':
     case 'proton.connection.role-validation-changed':
+    case 'codecatalyst.space.created':
+    case 'codecatalyst.space.members-changed':
       return [];
     default: {
       // Compile time: every known type is routed. Run time: an unknown type (written by a newer

@@ -23,6 +23,13 @@ export function requireTenantPrincipal(principal: Principal): TenantPrincipal {
   return principal;
 }
 
+export function requireUserPrincipal(principal: Principal): Extract<Principal, { kind: 'USER' }> {
+  if (principal.kind !== 'USER') {
+    throw AppError.forbidden('This operation is made as a user: use a user API key');
+  }
+  return principal;
+}
+
 export function requireAccountPrincipal(
   principal: Principal,
 ): Extract<Principal, { kind: 'ACCOUNT' }> {

@@ -4,27 +4,39 @@ import { AppError, sha256Hex } from '@accountlink/common';
 import { ApiKey, ApiKeyKind, PrismaService } from '@accountlink/db';
 import { requireAccount } from './account.service';
 import { newApiKey } from './domain/identity-rules';
+import { findUser } from './user.service';
 
 @Injectable()
 export class ApiKeyService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Mints a key (returned once, stored hashed): for the account when given, else a tenant admin key. */
+  /**
+   * Mints a key (returned once, stored hashed): for the account or the user when given, else a
+   * tenant administrator key.
+   */
   async createApiKey(
     tenantId: string,
     accountId?: string | null,
+    userId?: string | null,
   ): Promise<{ key: string; apiKey: ApiKey }> {
+    if (accountId && userId) {
+      throw AppError.badInput('userId', 'A key acts for an account or for a user, not both');
+    }
     const key = newApiKey();
     return this.prisma.withTenant(tenantId, async (tx) => {
       if (accountId) {
         await requireAccount(tx, tenantId, accountId);
       }
+      if (userId && !(await findUser(tx, tenantId, userId))) {
+        throw AppError.notFound(`User ${userId.slice(0, 36)} does not exist`);
+      }
       const apiKey = await tx.apiKey.create({
         data: {
           id: randomUUID(),
           tenantId,
-          kind: accountId ? ApiKeyKind.ACCOUNT : ApiKeyKind.TENANT_ADMIN,
+          kind: accountId ? ApiKeyKind.ACCOUNT : userId ? ApiKeyKind.USER : ApiKeyKind.TENANT_ADMIN,
           accountId: accountId ?? null,
+          userId: userId ?? null,
           keyHash: sha256Hex(key),
           keyPrefix: key.slice(0, 12),
         },

@@ -9,6 +9,7 @@ interface ApiKeyRow {
   tenantName: string;
   kind: ApiKeyKind;
   accountId: string | null;
+  userId: string | null;
 }
 
 export interface AccessKeyIdentity {
@@ -44,6 +45,15 @@ export class AuthService {
     const row = rows[0];
     if (!row) {
       throw AppError.unauthenticated('The API key is unknown or revoked');
+    }
+    if (row.kind === ApiKeyKind.USER && row.userId) {
+      return {
+        kind: 'USER',
+        tenantId: row.tenantId,
+        tenantName: row.tenantName,
+        userId: row.userId,
+        keyId: row.id,
+      };
     }
     if (row.kind === ApiKeyKind.ACCOUNT && row.accountId) {
       return {

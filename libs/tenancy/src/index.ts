@@ -8,6 +8,7 @@ export * from './graphql/tenancy.models';
 export * from './request-context';
 export * from './tenancy.module';
 export * from './tenant.service';
+export * from './user.service';
 export * from './tenant-settings.service';
 export * from './throttle.service';
 export * from './sigv4';

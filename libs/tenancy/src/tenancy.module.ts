@@ -8,6 +8,7 @@ import { TenancyResolver } from './graphql/tenancy.resolver';
 import { TenantService } from './tenant.service';
 import { TenantSettingsService } from './tenant-settings.service';
 import { ThrottleService } from './throttle.service';
+import { UserService } from './user.service';
 
 const SERVICES = [
   AuthService,
@@ -17,6 +18,7 @@ const SERVICES = [
   AccountService,
   ApiKeyService,
   AccessKeyService,
+  UserService,
 ];
 
 @Module({ providers: [...SERVICES, TenancyResolver], exports: SERVICES })

@@ -3,6 +3,7 @@ import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphq
 import { EVENTS_RESOLVERS } from '@accountlink/events';
 import { IAM_RESOLVERS } from '@accountlink/iam';
 import { PROTON_RESOLVERS } from '@accountlink/proton';
+import { CODECATALYST_RESOLVERS } from '@accountlink/codecatalyst';
 import { TENANCY_RESOLVERS } from '@accountlink/tenancy';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 

@@ -1,11 +1,32 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@accountlink/common';
-import type { AccessKey, Account, ApiKey, Tenant } from '@accountlink/db';
+import type { AccessKey, Account, ApiKey, Tenant, User } from '@accountlink/db';
+
+@ObjectType('User', { description: 'A person of the tenant (CodeCatalyst spaces)' })
+export class UserModel {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field() email!: string;
+  @Field() createdAt!: Date;
+
+  static from(row: User): UserModel {
+    return { id: row.id, name: row.name, email: row.email, createdAt: row.createdAt };
+  }
+}
+
+export const UserConnection = Connection(UserModel, 'User');
+
+@InputType()
+export class CreateUserInput {
+  @Field() name!: string;
+  @Field() email!: string;
+}
 
 export enum PrincipalKind {
   OPERATOR = 'OPERATOR',
   TENANT_ADMIN = 'TENANT_ADMIN',
   ACCOUNT = 'ACCOUNT',
+  USER = 'USER',
 }
 registerEnumType(PrincipalKind, { name: 'PrincipalKind', description: 'Who a key acts as' });
 
@@ -39,6 +60,8 @@ export class PrincipalModel {
   @Field(() => TenantModel, { nullable: true }) tenant!: TenantModel | null;
   @Field(() => AccountModel, { nullable: true, description: 'The account an account key acts for' })
   account!: AccountModel | null;
+  @Field(() => UserModel, { nullable: true, description: 'The user a user key acts for' })
+  user!: UserModel | null;
   @Field({ description: 'The region of this request (x-aws-region)' }) region!: string;
 }
 
@@ -54,6 +77,7 @@ export class ApiKeyModel {
   @Field(() => ID) id!: string;
   @Field(() => PrincipalKind) kind!: PrincipalKind;
   @Field(() => String, { nullable: true }) accountId!: string | null;
+  @Field(() => ID, { nullable: true }) userId!: string | null;
   @Field({ description: 'The first characters of the key, to tell keys apart' }) keyPrefix!: string;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
@@ -61,8 +85,9 @@ export class ApiKeyModel {
   static from(row: ApiKey): ApiKeyModel {
     return {
       id: row.id,
-      kind: row.kind === 'ACCOUNT' ? PrincipalKind.ACCOUNT : PrincipalKind.TENANT_ADMIN,
+      kind: PrincipalKind[row.kind],
       accountId: row.accountId,
+      userId: row.userId,
       keyPrefix: row.keyPrefix,
       createdAt: row.createdAt,
       revokedAt: row.revokedAt,
@@ -111,11 +136,10 @@ export class CreateAccountInput {
 
 @InputType()
 export class CreateApiKeyInput {
-  @Field(() => String, {
-    nullable: true,
-    description: 'Bind the key to this account; a tenant administrator key when omitted',
-  })
+  @Field(() => String, { nullable: true, description: 'Bind the key to this account' })
   accountId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Bind the key to this user' })
+  userId?: string | null;
 }
 
 @InputType()

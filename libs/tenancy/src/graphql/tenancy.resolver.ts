@@ -12,6 +12,7 @@ import { ApiKeyService } from '../api-key.service';
 import { GqlContext } from '../request-context';
 import { TenantService } from '../tenant.service';
 import { TenantSettingsService } from '../tenant-settings.service';
+import { UserService } from '../user.service';
 import {
   AccessKeyModel,
   AccountConnection,
@@ -29,6 +30,9 @@ import {
   TenantModel,
   TenantSettingsModel,
   UpdateTenantSettingsInput,
+  UserConnection,
+  UserModel,
+  CreateUserInput,
 } from './tenancy.models';
 
 @Resolver()
@@ -39,7 +43,30 @@ export class TenancyResolver {
     private readonly apiKeyService: ApiKeyService,
     private readonly accessKeyService: AccessKeyService,
     private readonly settingsService: TenantSettingsService,
+    private readonly userService: UserService,
   ) {}
+
+  @Mutation(() => UserModel, { description: 'Tenant administrator only' })
+  async createUser(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateUserInput,
+  ): Promise<UserModel> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return UserModel.from(await this.userService.createUser(admin.tenantId, input));
+  }
+
+  @Query(() => UserConnection, { description: "The tenant's users. Tenant administrator only" })
+  async users(
+    @Context() { ctx }: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<UserModel>> {
+    const admin = requireTenantAdmin(await ctx.principal());
+    return toConnection(
+      await this.userService.listUsers(admin.tenantId, first, after),
+      UserModel.from,
+    );
+  }
 
   @Query(() => TenantSettingsModel, { description: 'Tenant administrator only' })
   async tenantSettings(@Context() { ctx }: GqlContext): Promise<TenantSettingsModel> {
@@ -66,17 +93,22 @@ export class TenancyResolver {
     const principal = await ctx.principal();
     const region = ctx.region;
     if (principal.kind === 'OPERATOR') {
-      return { kind: PrincipalKind.OPERATOR, tenant: null, account: null, region };
+      return { kind: PrincipalKind.OPERATOR, tenant: null, account: null, user: null, region };
     }
     const tenant = await this.tenants.getTenant(principal.tenantId);
+    const user =
+      principal.kind === 'USER'
+        ? await this.userService.getUser(principal.tenantId, principal.userId)
+        : null;
     const account =
       principal.kind === 'ACCOUNT'
         ? await this.accountService.getAccount(principal.tenantId, principal.accountId)
         : null;
     return {
-      kind: principal.kind === 'ACCOUNT' ? PrincipalKind.ACCOUNT : PrincipalKind.TENANT_ADMIN,
+      kind: PrincipalKind[principal.kind],
       tenant: tenant ? TenantModel.from(tenant) : null,
       account: account ? AccountModel.from(account) : null,
+      user: user ? UserModel.from(user) : null,
       region,
     };
   }
@@ -139,7 +171,11 @@ export class TenancyResolver {
     @Args('input') input: CreateApiKeyInput,
   ): Promise<CreateApiKeyPayload> {
     const admin = requireTenantAdmin(await ctx.principal());
-    const { key, apiKey } = await this.apiKeyService.createApiKey(admin.tenantId, input.accountId);
+    const { key, apiKey } = await this.apiKeyService.createApiKey(
+      admin.tenantId,
+      input.accountId,
+      input.userId,
+    );
     return { key, apiKey: ApiKeyModel.from(apiKey) };
   }
 
