@@ -1,4 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  IntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
 import { apiUrl, createTenant, gql } from './test/client';
+import { ROOT } from './test/stack';
 
 describe('operations endpoints', () => {
   it('reports liveness and readiness (Postgres, Redis, migrations)', async () => {
@@ -56,5 +66,14 @@ describe('operations endpoints', () => {
       reason: 'GRAPHQL_VALIDATION_FAILED',
     });
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|at .*\.js/);
+  });
+
+  it('serves exactly the committed schema.gql', async () => {
+    const res = await gql<IntrospectionQuery>(getIntrospectionQuery());
+    const served = printSchema(
+      lexicographicSortSchema(buildClientSchema(res.data as IntrospectionQuery)),
+    );
+    const committed = readFileSync(join(ROOT, 'apps', 'api', 'src', 'schema.gql'), 'utf8');
+    expect(`${served}\n`).toBe(committed);
   });
 });

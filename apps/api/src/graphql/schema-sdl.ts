@@ -13,6 +13,7 @@ export const API_RESOLVERS = [
   ...IAM_RESOLVERS,
   ...EVENTS_RESOLVERS,
   ...PROTON_RESOLVERS,
+  ...CODECATALYST_RESOLVERS,
 ];
 
 /** The schema as SDL, sorted the way the running API sorts it. Needs no database or Redis. */
