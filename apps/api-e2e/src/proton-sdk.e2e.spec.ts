@@ -19,7 +19,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-proton';
 import { apiUrl, ok, trustPolicy } from './test/client';
-import { count } from './test/db';
+import { count, ownerPool } from './test/db';
 import { ENV, MGMT, protonWorld, ProtonWorld, rawAws, SEED_ROLE, waitUntil } from './test/proton';
 
 const OTHER = '123456789333';
@@ -139,22 +139,26 @@ describe('Proton environment account connections through @aws-sdk/client-proton'
 
   it('lets each side do only its part; any other account is told nothing exists', async () => {
     const c = await create(world, 'sides');
-    for (const call of [
-      world.client(ENV).send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
-      world.client(ENV).send(new RejectEnvironmentAccountConnectionCommand({ id: c.id })),
-      world.client(MGMT).send(new DeleteEnvironmentAccountConnectionCommand({ id: c.id })),
-      world
-        .client(MGMT)
-        .send(new UpdateEnvironmentAccountConnectionCommand({ id: c.id, roleArn: SEED_ROLE })),
-    ]) {
-      await expect(call).rejects.toBeInstanceOf(AccessDeniedException);
+    // Each call starts when it is awaited, so no rejection is ever left without a handler.
+    const denied = [
+      () => world.client(ENV).send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
+      () => world.client(ENV).send(new RejectEnvironmentAccountConnectionCommand({ id: c.id })),
+      () => world.client(MGMT).send(new DeleteEnvironmentAccountConnectionCommand({ id: c.id })),
+      () =>
+        world
+          .client(MGMT)
+          .send(new UpdateEnvironmentAccountConnectionCommand({ id: c.id, roleArn: SEED_ROLE })),
+    ];
+    for (const call of denied) {
+      await expect(call()).rejects.toBeInstanceOf(AccessDeniedException);
     }
-    for (const call of [
-      world.client(OTHER).send(new GetEnvironmentAccountConnectionCommand({ id: c.id })),
-      world.client(OTHER).send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
-      world.client(OTHER).send(new DeleteEnvironmentAccountConnectionCommand({ id: c.id })),
-    ]) {
-      await expect(call).rejects.toBeInstanceOf(ResourceNotFoundException);
+    const hidden = [
+      () => world.client(OTHER).send(new GetEnvironmentAccountConnectionCommand({ id: c.id })),
+      () => world.client(OTHER).send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
+      () => world.client(OTHER).send(new DeleteEnvironmentAccountConnectionCommand({ id: c.id })),
+    ];
+    for (const call of hidden) {
+      await expect(call()).rejects.toBeInstanceOf(ResourceNotFoundException);
     }
   });
 
@@ -453,15 +457,35 @@ describe('idempotency and races', () => {
     for (let round = 0; round < 5; round++) {
       const c = await create(world, `race-${round}`);
       const mgmt = world.client(MGMT);
-      const outcomes = await Promise.allSettled([
-        mgmt.send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
-        mgmt.send(new RejectEnvironmentAccountConnectionCommand({ id: c.id })),
-      ]);
-      const won = outcomes.filter((o) => o.status === 'fulfilled');
-      const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-      expect(won).toHaveLength(1);
-      expect(lost).toHaveLength(1);
-      expect(lost[0]?.reason).toBeInstanceOf(ConflictException);
+      // Make the two requests truly concurrent: hold the row lock while both read the connection
+      // and reach their compare-and-set, then let them go.
+      const blocker = await ownerPool.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(
+          'SELECT 1 FROM environment_account_connections WHERE id = $1 FOR UPDATE',
+          [c.id],
+        );
+        const racing = Promise.allSettled([
+          mgmt.send(new AcceptEnvironmentAccountConnectionCommand({ id: c.id })),
+          mgmt.send(new RejectEnvironmentAccountConnectionCommand({ id: c.id })),
+        ]);
+        await waitUntil(async () => {
+          const { rows } = await ownerPool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%environment_account_connections%'`,
+          );
+          return (rows[0]?.n ?? 0) >= 2;
+        }, 'both requests waiting on the row');
+        await blocker.query('COMMIT');
+        const outcomes = await racing;
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect(lost[0]?.reason).toBeInstanceOf(ConflictException);
+      } finally {
+        blocker.release();
+      }
       const transitions = await count(
         'connection_transitions',
         '"connectionId" = $1 AND "fromStatus" IS NOT NULL',
