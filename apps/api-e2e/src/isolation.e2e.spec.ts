@@ -132,6 +132,8 @@ describe('row-level security (the database enforces isolation too)', () => {
     'users',
     'spaces',
     'space_members',
+    'account_connections',
+    'account_connection_transitions',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -197,9 +199,14 @@ describe('row-level security (the database enforces isolation too)', () => {
       { u: person.createUser.id },
       t.admin,
     );
-    await ok(
+    const rlsSpace = await ok<{ createSpace: { id: string } }>(
       'mutation { createSpace(input: { name: "rls-space", region: "us-west-2" }) { id } }',
       {},
+      { token: userKey.createApiKey.key },
+    );
+    await ok(
+      'mutation($s: ID!, $a: String!) { requestAccountConnection(input: { spaceId: $s, accountId: $a, displayName: "rls" }) { token } }',
+      { s: rlsSpace.createSpace.id, a: accountId },
       { token: userKey.createApiKey.key },
     );
     for (const table of TENANT_TABLES) {

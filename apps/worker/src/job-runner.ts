@@ -11,15 +11,15 @@ import { OutboxRelay } from '@accountlink/events';
 import {
   indexHandlers,
   JOB_HANDLERS,
+  JOB_QUEUES,
   JobHandler,
   JobName,
   JobProducer,
   QueueName,
+  SCHEDULED_JOBS,
 } from '@accountlink/jobs';
 import { Metrics } from '@accountlink/observability';
 import { UnrecoverableError, Worker } from 'bullmq';
-
-const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Runs the BullMQ processors and the outbox relay. It checks at construction (before anything
@@ -61,13 +61,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
-    await this.producer
-      .queue(QueueName.Maintenance)
-      .upsertJobScheduler(
-        'outbox.purge',
-        { every: PURGE_EVERY_MS },
-        { name: 'outbox.purge', data: {} },
-      );
+    for (const { name, everyMs } of SCHEDULED_JOBS) {
+      await this.producer
+        .queue(JOB_QUEUES[name])
+        .upsertJobScheduler(name, { every: everyMs }, { name, data: {} });
+    }
     await this.relay.start();
     this.serveMetrics();
     this.logger.log(

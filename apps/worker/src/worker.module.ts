@@ -10,10 +10,16 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { JobRunner } from './job-runner';
 import { OutboxPurgeHandler } from './outbox-purge.handler';
+import { ExpireConnectionsHandler } from './expire-connections.handler';
 import { OWNER_POOL, WORKER_REDIS } from './tokens';
 
 /** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
-export const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler, ValidateConnectionRolesHandler];
+export const HANDLERS = [
+  RoleChangedHandler,
+  OutboxPurgeHandler,
+  ValidateConnectionRolesHandler,
+  ExpireConnectionsHandler,
+];
 
 @Module({
   imports: [
@@ -24,7 +30,10 @@ export const HANDLERS = [RoleChangedHandler, OutboxPurgeHandler, ValidateConnect
     ProtonCoreModule,
   ],
   providers: [
-    ...HANDLERS,
+    // The Proton handler comes with ProtonCoreModule; the others belong to the worker itself.
+    RoleChangedHandler,
+    OutboxPurgeHandler,
+    ExpireConnectionsHandler,
     {
       provide: JOB_HANDLERS,
       inject: HANDLERS,

@@ -12,7 +12,11 @@ export type DomainEventType =
   | 'proton.connection.tagged'
   | 'proton.connection.role-validation-changed'
   | 'codecatalyst.space.created'
-  | 'codecatalyst.space.members-changed';
+  | 'codecatalyst.space.members-changed'
+  | 'codecatalyst.connection.requested'
+  | 'codecatalyst.connection.verified'
+  | 'codecatalyst.connection.rejected'
+  | 'codecatalyst.connection.expired';
 
 /** What a service records, in the transaction of the change. */
 export interface DomainEvent {

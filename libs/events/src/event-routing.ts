@@ -37,6 +37,10 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'proton.connection.role-validation-changed':
     case 'codecatalyst.space.created':
     case 'codecatalyst.space.members-changed':
+    case 'codecatalyst.connection.requested':
+    case 'codecatalyst.connection.verified':
+    case 'codecatalyst.connection.rejected':
+    case 'codecatalyst.connection.expired':
       return [];
     default: {
       // Compile time: every known type is routed. Run time: an unknown type (written by a newer

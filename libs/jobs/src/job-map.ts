@@ -19,6 +19,8 @@ export interface JobMap {
   };
   /** Check each role a Proton connection names: it exists and trusts the right service. */
   'proton.validate-connection-roles': { tenantId: string; connectionId: string };
+  /** Move CodeCatalyst connection requests past their expiry to EXPIRED. */
+  'codecatalyst.expire-connections': Record<string, never>;
   /** Delete relayed outbox rows older than the retention window. */
   'outbox.purge': Record<string, never>;
 }
@@ -30,7 +32,14 @@ export const JOB_QUEUES: Record<JobName, QueueName> = {
   'iam.role-changed': QueueName.Events,
   'proton.validate-connection-roles': QueueName.Events,
   'outbox.purge': QueueName.Maintenance,
+  'codecatalyst.expire-connections': QueueName.Maintenance,
 };
+
+/** Jobs the worker schedules itself (repeatable), and how often. */
+export const SCHEDULED_JOBS: readonly { name: JobName; everyMs: number }[] = [
+  { name: 'outbox.purge', everyMs: 60 * 60 * 1000 },
+  { name: 'codecatalyst.expire-connections', everyMs: 30 * 1000 },
+];
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
 

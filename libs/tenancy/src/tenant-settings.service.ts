@@ -5,7 +5,18 @@ import { PrismaService } from '@accountlink/db';
 export interface TenantSettings {
   connectionQuota: number;
   requestsPerSecondPerAccount: number;
+  connectionTokenTtlSeconds: number;
+  verificationsPerMinutePerCaller: number;
+  verificationsPerMinutePerTenant: number;
 }
+
+const SETTINGS_SELECT = {
+  connectionQuota: true,
+  requestsPerSecondPerAccount: true,
+  connectionTokenTtlSeconds: true,
+  verificationsPerMinutePerCaller: true,
+  verificationsPerMinutePerTenant: true,
+} as const;
 
 const CACHE_MS = 5_000;
 
@@ -24,7 +35,7 @@ export class TenantSettingsService {
     const settings = await this.prisma.withTenant(tenantId, (tx) =>
       tx.tenant.findUniqueOrThrow({
         where: { id: tenantId },
-        select: { connectionQuota: true, requestsPerSecondPerAccount: true },
+        select: SETTINGS_SELECT,
       }),
     );
     this.cache.set(tenantId, { at: Date.now(), settings });
@@ -34,11 +45,24 @@ export class TenantSettingsService {
   async update(tenantId: string, patch: Partial<TenantSettings>): Promise<TenantSettings> {
     checkRange('connectionQuota', patch.connectionQuota, 1, 1_000_000);
     checkRange('requestsPerSecondPerAccount', patch.requestsPerSecondPerAccount, 1, 100_000);
+    checkRange('connectionTokenTtlSeconds', patch.connectionTokenTtlSeconds, 1, 30 * 86_400);
+    checkRange(
+      'verificationsPerMinutePerCaller',
+      patch.verificationsPerMinutePerCaller,
+      1,
+      100_000,
+    );
+    checkRange(
+      'verificationsPerMinutePerTenant',
+      patch.verificationsPerMinutePerTenant,
+      1,
+      1_000_000,
+    );
     const settings = await this.prisma.withTenant(tenantId, (tx) =>
       tx.tenant.update({
         where: { id: tenantId },
         data: patch,
-        select: { connectionQuota: true, requestsPerSecondPerAccount: true },
+        select: SETTINGS_SELECT,
       }),
     );
     this.cache.set(tenantId, { at: Date.now(), settings });

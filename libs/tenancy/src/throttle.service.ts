@@ -34,6 +34,23 @@ export class ThrottleService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Counts one attempt against `limit` per `windowSeconds` under `key` (shared by all instances);
+   * THROTTLED once over it. Every attempt counts, successful or not: brute force gains nothing.
+   */
+  async hit(key: string, limit: number, windowSeconds: number, message: string): Promise<void> {
+    const window = Math.floor(Date.now() / 1000 / windowSeconds);
+    const redisKey = `${this.config.redisPrefix}:limit:${key}:${window}`;
+    const results = await this.redis
+      .multi()
+      .incr(redisKey)
+      .expire(redisKey, windowSeconds * 2)
+      .exec();
+    if (Number(results?.[0]?.[1] ?? 0) > limit) {
+      throw new AppError(ErrorCode.THROTTLED, message);
+    }
+  }
+
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }

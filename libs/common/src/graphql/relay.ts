@@ -16,8 +16,15 @@ export interface RelayConnection<T> {
   pageInfo: PageInfo;
 }
 
-/** Declares `<Name>Edge` and `<Name>Connection` object types for a node type (Relay shape). */
-export function Connection<T>(node: Type<T>, name: string): Type<RelayConnection<T>> {
+/**
+ * Declares `<Name>Edge` and `<Name>Connection` object types for a node type (Relay shape). The
+ * connection's name can be given where `<Name>Connection` would clash with a domain type.
+ */
+export function Connection<T>(
+  node: Type<T>,
+  name: string,
+  connectionName = `${name}Connection`,
+): Type<RelayConnection<T>> {
   @ObjectType(`${name}Edge`)
   class Edge {
     @Field()
@@ -27,7 +34,7 @@ export function Connection<T>(node: Type<T>, name: string): Type<RelayConnection
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(connectionName)
   class ConnectionType {
     @Field(() => [Edge])
     edges!: Edge[];

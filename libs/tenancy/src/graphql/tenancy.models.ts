@@ -52,7 +52,8 @@ export class AccountModel {
   }
 }
 
-export const AccountConnection = Connection(AccountModel, 'Account');
+// "AccountConnection" is the CodeCatalyst account connection; the list of accounts is AccountsConnection.
+export const AccountConnection = Connection(AccountModel, 'Account', 'AccountsConnection');
 
 @ObjectType('Principal')
 export class PrincipalModel {
@@ -157,10 +158,25 @@ export class TenantSettingsModel {
     description: 'Requests per second one account may make before ThrottlingException',
   })
   requestsPerSecondPerAccount!: number;
+  @Field(() => Int, {
+    description: 'Lifetime of a CodeCatalyst connection token, in seconds (default 24 hours)',
+  })
+  connectionTokenTtlSeconds!: number;
+  @Field(() => Int, {
+    description: 'Connection token look-ups and verifications per minute per caller',
+  })
+  verificationsPerMinutePerCaller!: number;
+  @Field(() => Int, {
+    description: 'Connection token look-ups and verifications per minute per tenant',
+  })
+  verificationsPerMinutePerTenant!: number;
 }
 
 @InputType()
 export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) connectionQuota?: number | null;
   @Field(() => Int, { nullable: true }) requestsPerSecondPerAccount?: number | null;
+  @Field(() => Int, { nullable: true }) connectionTokenTtlSeconds?: number | null;
+  @Field(() => Int, { nullable: true }) verificationsPerMinutePerCaller?: number | null;
+  @Field(() => Int, { nullable: true }) verificationsPerMinutePerTenant?: number | null;
 }

@@ -85,6 +85,9 @@ export class TenancyResolver {
     return this.settingsService.update(admin.tenantId, {
       connectionQuota: input.connectionQuota ?? undefined,
       requestsPerSecondPerAccount: input.requestsPerSecondPerAccount ?? undefined,
+      connectionTokenTtlSeconds: input.connectionTokenTtlSeconds ?? undefined,
+      verificationsPerMinutePerCaller: input.verificationsPerMinutePerCaller ?? undefined,
+      verificationsPerMinutePerTenant: input.verificationsPerMinutePerTenant ?? undefined,
     });
   }
 

@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import { expireDueConnections } from '@accountlink/codecatalyst';
+import {
+  accountKey,
+  CallOptions,
+  createAccount,
+  createTenant,
+  fails,
+  ok,
+  TestTenant,
+} from './test/client';
+import { count, ownerPool } from './test/db';
+
+const ACCOUNT = '111122223333';
+const REQUEST = `mutation($input: RequestAccountConnectionInput!) {
+  requestAccountConnection(input: $input) { token connection { id arn spaceId accountId displayName description status paidTiersAuthorized verifiedAt expiresAt } } }`;
+const PENDING =
+  'query($t: String!) { pendingAccountConnection(token: $t) { spaceName displayName description accountId expiresAt } }';
+const ACCEPT =
+  'mutation($t: String!, $p: Boolean) { acceptAccountConnection(input: { token: $t, authorizePaidTiers: $p }) { id status paidTiersAuthorized verifiedAt history { from to actor reason } } }';
+const REJECT =
+  'mutation($t: String!) { rejectAccountConnection(input: { token: $t }) { id status } }';
+const GET =
+  'query($id: ID!) { accountConnection(id: $id) { id status history { from to reason } } }';
+const LIST =
+  'query($s: ID) { accountConnections(spaceId: $s) { edges { node { id status accountId } } } }';
+const LIST_PENDING =
+  'query($s: ID!) { pendingAccountConnections(spaceId: $s) { edges { node { id status } } } }';
+
+interface World {
+  tenant: TestTenant;
+  admin: CallOptions;
+  power: CallOptions;
+  limited: CallOptions;
+  outsider: CallOptions;
+  spaceId: string;
+  account(region?: string): Promise<CallOptions>;
+}
+
+async function newUser(
+  tenant: TestTenant,
+  name: string,
+): Promise<{ id: string; key: CallOptions }> {
+  const u = await ok<{ createUser: { id: string } }>(
+    'mutation($n: String!, $e: String!) { createUser(input: { name: $n, email: $e }) { id } }',
+    { n: name, e: `${name}-${randomUUID().slice(0, 6)}@example.com` },
+    tenant.admin,
+  );
+  const k = await ok<{ createApiKey: { key: string } }>(
+    'mutation($u: ID) { createApiKey(input: { userId: $u }) { key } }',
+    { u: u.createUser.id },
+    tenant.admin,
+  );
+  return { id: u.createUser.id, key: { token: k.createApiKey.key } };
+}
+
+/** A tenant with a space in us-west-2 (admin, power user, limited member, outsider) and the account. */
+async function world(): Promise<World> {
+  const tenant = await createTenant('ccconn');
+  await createAccount(tenant, ACCOUNT);
+  const [admin, power, limited, outsider] = [
+    await newUser(tenant, 'admin'),
+    await newUser(tenant, 'power'),
+    await newUser(tenant, 'limited'),
+    await newUser(tenant, 'outsider'),
+  ];
+  const space = await ok<{ createSpace: { id: string } }>(
+    'mutation { createSpace(input: { name: "partner-space", region: "us-west-2" }) { id } }',
+    {},
+    admin.key,
+  );
+  const spaceId = space.createSpace.id;
+  const ADD =
+    'mutation($s: ID!, $u: ID!, $r: SpaceRole!) { addSpaceMember(input: { spaceId: $s, userId: $u, role: $r }) { id } }';
+  await ok(ADD, { s: spaceId, u: power.id, r: 'POWER_USER' }, admin.key);
+  await ok(ADD, { s: spaceId, u: limited.id, r: 'LIMITED_ACCESS' }, admin.key);
+  return {
+    tenant,
+    admin: admin.key,
+    power: power.key,
+    limited: limited.key,
+    outsider: outsider.key,
+    spaceId,
+    // A fresh account key each time, so the per-caller attempt limit of one test does not leak into another.
+    account: async (region = 'us-west-2') => ({ ...(await accountKey(tenant, ACCOUNT)), region }),
+  };
+}
+
+async function request(
+  w: World,
+  by: CallOptions = w.admin,
+): Promise<{ token: string; id: string }> {
+  const data = await ok<{
+    requestAccountConnection: { token: string; connection: { id: string } };
+  }>(
+    REQUEST,
+    {
+      input: {
+        spaceId: w.spaceId,
+        accountId: ACCOUNT,
+        displayName: 'Production',
+        description: 'prod workloads',
+      },
+    },
+    by,
+  );
+  return {
+    token: data.requestAccountConnection.token,
+    id: data.requestAccountConnection.connection.id,
+  };
+}
+
+const NOT_FOUND = {
+  code: 'NOT_FOUND',
+  message: 'No pending account connection matches this token',
+};
+
+describe('CodeCatalyst account connections: request, look up, verify', () => {
+  it('runs the happy path: request → look up → verify with paid tiers → listed on both sides', async () => {
+    const w = await world();
+    const requested = await ok<{
+      requestAccountConnection: { token: string; connection: Record<string, unknown> };
+    }>(
+      REQUEST,
+      {
+        input: {
+          spaceId: w.spaceId,
+          accountId: ACCOUNT,
+          displayName: 'Production',
+          description: 'prod workloads',
+        },
+      },
+      w.admin,
+    );
+    const { token, connection } = requested.requestAccountConnection;
+    expect(token).toMatch(/^cct_[A-Za-z0-9_-]{43}$/);
+    expect(connection).toMatchObject({
+      spaceId: w.spaceId,
+      accountId: ACCOUNT,
+      status: 'PENDING_VERIFICATION',
+      paidTiersAuthorized: false,
+      verifiedAt: null,
+    });
+    expect(connection.arn).toBe(
+      `arn:aws:codecatalyst:us-west-2:${ACCOUNT}:/connections/${connection.id}`,
+    );
+    const expiresIn = new Date(connection.expiresAt as string).getTime() - Date.now();
+    expect(expiresIn).toBeGreaterThan(23 * 3600_000);
+    expect(expiresIn).toBeLessThanOrEqual(24 * 3600_000);
+    // Only the hash is stored.
+    expect(await count('account_connections', '"tokenHash" = $1', [token])).toBe(0);
+
+    const account = await w.account();
+    const pending = await ok<{ pendingAccountConnection: Record<string, unknown> }>(
+      PENDING,
+      { t: token },
+      account,
+    );
+    expect(pending.pendingAccountConnection).toEqual({
+      spaceName: 'partner-space',
+      displayName: 'Production',
+      description: 'prod workloads',
+      accountId: ACCOUNT,
+      expiresAt: connection.expiresAt,
+    });
+
+    const listedPending = await ok<{
+      pendingAccountConnections: { edges: { node: { id: string } }[] };
+    }>(LIST_PENDING, { s: w.spaceId }, w.power);
+    expect(listedPending.pendingAccountConnections.edges.map((e) => e.node.id)).toEqual([
+      connection.id,
+    ]);
+
+    const accepted = await ok<{
+      acceptAccountConnection: {
+        status: string;
+        paidTiersAuthorized: boolean;
+        history: { from: string | null; to: string }[];
+      };
+    }>(ACCEPT, { t: token, p: true }, account);
+    expect(accepted.acceptAccountConnection).toMatchObject({
+      status: 'VERIFIED',
+      paidTiersAuthorized: true,
+    });
+    expect(accepted.acceptAccountConnection.history.map((h) => [h.from, h.to])).toEqual([
+      [null, 'PENDING_VERIFICATION'],
+      ['PENDING_VERIFICATION', 'VERIFIED'],
+    ]);
+
+    const spaceSide = await ok<{
+      accountConnections: { edges: { node: { id: string; status: string } }[] };
+    }>(LIST, { s: w.spaceId }, w.limited);
+    expect(spaceSide.accountConnections.edges.map((e) => e.node)).toEqual([
+      { id: connection.id, status: 'VERIFIED', accountId: ACCOUNT },
+    ]);
+    const accountSide = await ok<{ accountConnections: { edges: { node: { id: string } }[] } }>(
+      LIST,
+      {},
+      account,
+    );
+    expect(accountSide.accountConnections.edges.map((e) => e.node.id)).toEqual([connection.id]);
+    expect(
+      (
+        await ok<{ pendingAccountConnections: { edges: unknown[] } }>(
+          LIST_PENDING,
+          { s: w.spaceId },
+          w.admin,
+        )
+      ).pendingAccountConnections.edges,
+    ).toEqual([]);
+  });
+
+  it('lets administrators and power users request; limited access is forbidden; outsiders are told nothing exists', async () => {
+    const w = await world();
+    await request(w, w.power);
+    const input = { input: { spaceId: w.spaceId, accountId: ACCOUNT, displayName: 'x' } };
+    expect(await fails(REQUEST, input, w.limited)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(REQUEST, input, w.outsider)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await fails(LIST_PENDING, { s: w.spaceId }, w.limited)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(
+      await fails(REQUEST, { input: { ...input.input, accountId: '999999999999' } }, w.admin),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await fails(REQUEST, { input: { ...input.input, accountId: '12' } }, w.admin),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'accountId' });
+  });
+
+  it('refuses a second connection of an account already connected to the space', async () => {
+    const w = await world();
+    const { token } = await request(w);
+    await ok(ACCEPT, { t: token }, await w.account());
+    expect(
+      await fails(
+        REQUEST,
+        { input: { spaceId: w.spaceId, accountId: ACCOUNT, displayName: 'again' } },
+        w.admin,
+      ),
+    ).toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('answers every non-matching token the same way: unknown, replayed, replaced, expired, wrong account, wrong region, other tenant', async () => {
+    const attempts: [string, string, CallOptions][] = [];
+
+    const used = await world();
+    const spent = await request(used);
+    await ok(ACCEPT, { t: spent.token }, await used.account());
+    attempts.push(['unknown', `cct_${'A'.repeat(43)}`, await used.account()]);
+    attempts.push(['replayed', spent.token, await used.account()]);
+
+    const w = await world();
+    const replaced = await request(w);
+    const fresh = await request(w);
+    const old = await ok<{ accountConnection: { status: string; history: { reason: string }[] } }>(
+      GET,
+      { id: replaced.id },
+      w.admin,
+    );
+    expect(old.accountConnection.status).toBe('EXPIRED');
+    expect(old.accountConnection.history.at(-1)?.reason).toBe('replaced by a new request');
+    attempts.push(['replaced', replaced.token, await w.account()]);
+    await createAccount(w.tenant, '444455556666');
+    attempts.push([
+      'wrong account',
+      fresh.token,
+      { ...(await accountKey(w.tenant, '444455556666')), region: 'us-west-2' },
+    ]);
+    attempts.push(['wrong region', fresh.token, await w.account('eu-west-1')]);
+    const otherTenant = await createTenant('ccoracle');
+    await createAccount(otherTenant, ACCOUNT);
+    attempts.push([
+      'other tenant',
+      fresh.token,
+      { ...(await accountKey(otherTenant, ACCOUNT)), region: 'us-west-2' },
+    ]);
+
+    const short = await world();
+    await ok(
+      'mutation { updateTenantSettings(input: { connectionTokenTtlSeconds: 1 }) { connectionTokenTtlSeconds } }',
+      {},
+      short.tenant.admin,
+    );
+    const expiring = await request(short);
+    await new Promise((r) => setTimeout(r, 1_200));
+    attempts.push(['expired', expiring.token, await short.account()]);
+
+    for (const [why, token, caller] of attempts) {
+      expect({ why, ...(await fails(PENDING, { t: token }, caller)) }).toMatchObject({
+        why,
+        ...NOT_FOUND,
+      });
+      expect({ why, ...(await fails(ACCEPT, { t: token }, caller)) }).toMatchObject({
+        why,
+        ...NOT_FOUND,
+      });
+    }
+    // The fresh request is untouched by all of that and still verifies.
+    const verified = await ok<{ acceptAccountConnection: { status: string } }>(
+      ACCEPT,
+      { t: fresh.token },
+      await w.account(),
+    );
+    expect(verified.acceptAccountConnection.status).toBe('VERIFIED');
+  });
+
+  it('rejects with the token; the account can be requested again afterwards', async () => {
+    const w = await world();
+    const first = await request(w);
+    const rejected = await ok<{ rejectAccountConnection: { status: string } }>(
+      REJECT,
+      { t: first.token },
+      await w.account(),
+    );
+    expect(rejected.rejectAccountConnection.status).toBe('REJECTED');
+    expect(await fails(ACCEPT, { t: first.token }, await w.account())).toMatchObject(NOT_FOUND);
+    const again = await request(w);
+    expect(again.id).not.toBe(first.id);
+  });
+
+  it('throttles brute force per caller, counting every attempt', async () => {
+    const w = await world();
+    await ok(
+      'mutation { updateTenantSettings(input: { verificationsPerMinutePerCaller: 3 }) { verificationsPerMinutePerCaller } }',
+      {},
+      w.tenant.admin,
+    );
+    const attacker = await w.account();
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push((await fails(PENDING, { t: `cct_${randomUUID()}` }, attacker)).code);
+    }
+    expect(results.slice(0, 3)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(results.slice(3)).toEqual(['THROTTLED', 'THROTTLED']);
+    // Even the right token is refused while throttled; another caller is not affected.
+    const { token } = await request(w);
+    expect((await fails(ACCEPT, { t: token }, attacker)).code).toBe('THROTTLED');
+    expect(
+      (
+        await ok<{ acceptAccountConnection: { status: string } }>(
+          ACCEPT,
+          { t: token },
+          await w.account(),
+        )
+      ).acceptAccountConnection.status,
+    ).toBe('VERIFIED');
+  });
+
+  it('two concurrent verifications of one token: exactly one succeeds', async () => {
+    const w = await world();
+    for (let round = 0; round < 3; round++) {
+      const { token, id } = await request(w);
+      const [a, b] = await Promise.all([
+        fails(ACCEPT, { t: token }, await w.account()).catch(() => null),
+        fails(ACCEPT, { t: token }, await w.account()).catch(() => null),
+      ]);
+      const failures = [a, b].filter((r) => r !== null);
+      expect(failures).toEqual([NOT_FOUND].map((n) => expect.objectContaining(n)));
+      expect(
+        await count('account_connection_transitions', '"connectionId" = $1 AND "toStatus" = $2', [
+          id,
+          'VERIFIED',
+        ]),
+      ).toBe(1);
+      // Free the account for the next round.
+      await ownerPool.query(
+        `UPDATE account_connections SET status = 'REJECTED', "liveKey" = NULL WHERE id = $1`,
+        [id],
+      );
+    }
+  });
+
+  it('the sweep marks expired requests EXPIRED, with their history', async () => {
+    const w = await world();
+    await ok(
+      'mutation { updateTenantSettings(input: { connectionTokenTtlSeconds: 1 }) { connectionTokenTtlSeconds } }',
+      {},
+      w.tenant.admin,
+    );
+    const { id } = await request(w);
+    await new Promise((r) => setTimeout(r, 1_200));
+    await expireDueConnections(ownerPool);
+    const seen = await ok<{
+      accountConnection: {
+        status: string;
+        history: { from: string; to: string; reason: string }[];
+      };
+    }>(GET, { id }, w.admin);
+    expect(seen.accountConnection.status).toBe('EXPIRED');
+    expect(seen.accountConnection.history.at(-1)).toEqual({
+      from: 'PENDING_VERIFICATION',
+      to: 'EXPIRED',
+      reason: 'the connection token expired',
+    });
+    expect(
+      await count('account_connection_transitions', '"connectionId" = $1 AND "toStatus" = $2', [
+        id,
+        'EXPIRED',
+      ]),
+    ).toBe(1);
+  });
+});

@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AppError,
+  constantTimeEqual,
+  CursorCodec,
+  Page,
+  pageSize,
+  sha256Hex,
+  TenantPrincipal,
+  toPage,
+} from '@accountlink/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
+import { Prisma, PrismaService, Tx } from '@accountlink/db';
+import { DomainEventType, recordEvent } from '@accountlink/events';
+import { findAccount, TenantSettingsService } from '@accountlink/tenancy';
+import {
+  AccountConnectionStatus,
+  checkRequest,
+  isVerifiable,
+  liveKey,
+  newConnectionToken,
+  noPendingConnection,
+  requireConnectionManager,
+} from './domain/connection-rules';
+import { SpaceRole } from './domain/space-rules';
+import { UserCaller } from './space.service';
+
+export type AccountConnectionRow = Prisma.AccountConnectionGetPayload<{ include: { space: true } }>;
+
+/** An account principal verifying a token, in the region of its request. */
+export interface AccountCaller {
+  tenantId: string;
+  accountId: string;
+  region: string;
+  keyId: string;
+}
+
+export interface PendingConnectionView {
+  spaceName: string;
+  displayName: string;
+  description: string | null;
+  accountId: string;
+  expiresAt: Date;
+}
+
+/**
+ * CodeCatalyst account connections: a space requests one for an account (a connection token is
+ * shown once), a principal of that account verifies or rejects it with the token.
+ */
+@Injectable()
+export class AccountConnectionService {
+  private readonly cursors: CursorCodec;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly settings: TenantSettingsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cursors = new CursorCodec(config.cursorSecret);
+  }
+
+  /** Replaces a pending request of the same space and account (its token dies with it). */
+  async request(
+    caller: UserCaller,
+    input: { spaceId: string; accountId: string; displayName: string; description?: string | null },
+  ): Promise<{ connection: AccountConnectionRow; token: string }> {
+    checkRequest(input);
+    const { connectionTokenTtlSeconds } = await this.settings.get(caller.tenantId);
+    const token = newConnectionToken();
+    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+      const role = await this.lockSpaceAndRole(tx, caller, input.spaceId);
+      requireConnectionManager(role, input.spaceId);
+      if (!(await findAccount(tx, caller.tenantId, input.accountId))) {
+        throw AppError.notFound(`Account ${input.accountId} does not exist`);
+      }
+      const key = liveKey(input.spaceId, input.accountId);
+      const live = await tx.accountConnection.findUnique({
+        where: { tenantId_liveKey: { tenantId: caller.tenantId, liveKey: key } },
+      });
+      if (live?.status === 'VERIFIED') {
+        throw AppError.conflict(
+          `Account ${input.accountId} is already connected to this space (connection ${live.id})`,
+        );
+      }
+      if (live) {
+        await tx.accountConnection.update({
+          where: { id: live.id },
+          data: {
+            status: 'EXPIRED',
+            tokenHash: null,
+            liveKey: null,
+            version: { increment: 1 },
+            lastModifiedAt: new Date(),
+          },
+        });
+        await this.record(
+          tx,
+          live.id,
+          live.tenantId,
+          live.accountId,
+          `user:${caller.userId}`,
+          'PENDING_VERIFICATION',
+          'EXPIRED',
+          'replaced by a new request',
+          'codecatalyst.connection.expired',
+        );
+      }
+      const now = new Date();
+      const connection = await tx.accountConnection.create({
+        data: {
+          id: randomUUID(),
+          tenantId: caller.tenantId,
+          spaceId: input.spaceId,
+          accountId: input.accountId,
+          displayName: input.displayName,
+          description: input.description ?? null,
+          status: 'PENDING_VERIFICATION',
+          tokenHash: sha256Hex(token),
+          expiresAt: new Date(now.getTime() + connectionTokenTtlSeconds * 1000),
+          liveKey: key,
+          requestedBy: caller.userId,
+          createdAt: now,
+          lastModifiedAt: now,
+        },
+        include: { space: true },
+      });
+      await this.record(
+        tx,
+        connection.id,
+        connection.tenantId,
+        connection.accountId,
+        `user:${caller.userId}`,
+        null,
+        'PENDING_VERIFICATION',
+        'space requested the connection',
+        'codecatalyst.connection.requested',
+      );
+      return { connection, token };
+    });
+  }
+
+  /** GetPendingConnection: what the account is asked to verify. Every non-match: the same NOT_FOUND. */
+  async pending(caller: AccountCaller, token: string): Promise<PendingConnectionView> {
+    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+      const connection = await this.findVerifiable(tx, caller, token);
+      return {
+        spaceName: connection.space.name,
+        displayName: connection.displayName,
+        description: connection.description,
+        accountId: connection.accountId,
+        expiresAt: connection.expiresAt,
+      };
+    });
+  }
+
+  /** AcceptConnection: VERIFIED, billing authorization recorded, token spent. */
+  async accept(
+    caller: AccountCaller,
+    token: string,
+    authorizePaidTiers: boolean,
+  ): Promise<AccountConnectionRow> {
+    return this.verify(caller, token, 'VERIFIED', 'account verified the connection', {
+      paidTiersAuthorized: authorizePaidTiers,
+      verifiedAt: new Date(),
+    });
+  }
+
+  /** RejectConnection: REJECTED, token spent. */
+  async reject(caller: AccountCaller, token: string): Promise<AccountConnectionRow> {
+    return this.verify(caller, token, 'REJECTED', 'account rejected the connection', {
+      liveKey: null,
+    });
+  }
+
+  async get(principal: TenantPrincipal, id: string): Promise<AccountConnectionRow | null> {
+    if (!isUuid(id)) {
+      return null;
+    }
+    return this.prisma.withTenant(principal.tenantId, async (tx) => {
+      const connection = await tx.accountConnection.findFirst({
+        where: { id, tenantId: principal.tenantId },
+        include: { space: true },
+      });
+      if (!connection || !(await this.canSee(tx, principal, connection))) {
+        return null;
+      }
+      return connection;
+    });
+  }
+
+  /**
+   * ListConnections: a space's connections that are not pending (`pending: true` lists the pending
+   * ones, for administrators and power users), or an account principal's connections.
+   */
+  async list(
+    principal: TenantPrincipal,
+    query: {
+      spaceId?: string | null;
+      pending?: boolean;
+      first?: number | null;
+      after?: string | null;
+    },
+  ): Promise<Page<AccountConnectionRow>> {
+    const limit = pageSize(query.first);
+    const scope = [
+      'cc',
+      principal.tenantId,
+      principal.kind === 'ACCOUNT' ? principal.accountId : '',
+      query.spaceId ?? '',
+      query.pending ? 'p' : '',
+    ].join(':');
+    let after: { at: Date; id: string } | null = null;
+    if (query.after) {
+      const key = this.cursors.decode(scope, query.after);
+      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
+        throw AppError.badInput('after', 'after is not a cursor of this list');
+      }
+      after = { at: new Date(key[0]), id: key[1] };
+    }
+    const rows = await this.prisma.withTenant(principal.tenantId, async (tx) => {
+      const where: Prisma.AccountConnectionWhereInput = { tenantId: principal.tenantId };
+      if (query.spaceId) {
+        const role =
+          principal.kind === 'USER'
+            ? await this.roleIn(tx, principal.tenantId, principal.userId, query.spaceId)
+            : null;
+        if (principal.kind === 'USER') {
+          if (query.pending) {
+            requireConnectionManager(role, query.spaceId);
+          } else if (!role) {
+            throw AppError.notFound(`Space ${query.spaceId} was not found`);
+          }
+        } else if (principal.kind === 'ACCOUNT') {
+          where.accountId = principal.accountId;
+        }
+        where.spaceId = query.spaceId;
+        where.status = query.pending ? 'PENDING_VERIFICATION' : { not: 'PENDING_VERIFICATION' };
+      } else if (principal.kind === 'ACCOUNT') {
+        where.accountId = principal.accountId;
+        where.status = { not: 'PENDING_VERIFICATION' };
+      } else if (principal.kind === 'USER') {
+        throw AppError.badInput('spaceId', 'spaceId is required for users');
+      }
+      if (after) {
+        where.OR = [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }];
+      }
+      return tx.accountConnection.findMany({
+        where,
+        include: { space: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      });
+    });
+    return toPage(rows, limit, (row) =>
+      this.cursors.encode(scope, [row.createdAt.getTime(), row.id]),
+    );
+  }
+
+  /** History of many connections in one query (GraphQL field batching). */
+  async historyOf(tenantId: string, ids: readonly string[]) {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.accountConnectionTransition.findMany({
+        where: { tenantId, connectionId: { in: [...ids] } },
+        orderBy: { id: 'asc' },
+      }),
+    );
+    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+  }
+
+  private async verify(
+    caller: AccountCaller,
+    token: string,
+    to: AccountConnectionStatus,
+    reason: string,
+    data: Prisma.AccountConnectionUpdateManyMutationInput,
+  ): Promise<AccountConnectionRow> {
+    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+      const connection = await this.findVerifiable(tx, caller, token);
+      // Compare-and-set: of two concurrent verifications of one token, exactly one succeeds.
+      const [updated] = await tx.accountConnection.updateManyAndReturn({
+        where: { id: connection.id, version: connection.version, status: 'PENDING_VERIFICATION' },
+        data: {
+          ...data,
+          status: to,
+          tokenHash: null,
+          version: { increment: 1 },
+          lastModifiedAt: new Date(),
+        },
+      });
+      if (!updated) {
+        throw noPendingConnection();
+      }
+      await this.record(
+        tx,
+        connection.id,
+        connection.tenantId,
+        connection.accountId,
+        `account:${caller.accountId}`,
+        'PENDING_VERIFICATION',
+        to,
+        reason,
+        to === 'VERIFIED' ? 'codecatalyst.connection.verified' : 'codecatalyst.connection.rejected',
+      );
+      return { ...updated, space: connection.space };
+    });
+  }
+
+  /**
+   * The connection a token designates, if this caller may verify it now: the token's account, in
+   * the space's region, pending and unexpired. Anything else, the same NOT_FOUND.
+   */
+  private async findVerifiable(
+    tx: Tx,
+    caller: AccountCaller,
+    token: string,
+  ): Promise<AccountConnectionRow> {
+    const hash = sha256Hex(token);
+    const connection = await tx.accountConnection.findUnique({
+      where: { tenantId_tokenHash: { tenantId: caller.tenantId, tokenHash: hash } },
+      include: { space: true },
+    });
+    if (!connection?.tokenHash || !constantTimeEqual(connection.tokenHash, hash)) {
+      throw noPendingConnection();
+    }
+    if (
+      !isVerifiable(connection, caller.accountId, new Date()) ||
+      connection.space.region !== caller.region
+    ) {
+      throw noPendingConnection();
+    }
+    return connection;
+  }
+
+  private async canSee(
+    tx: Tx,
+    principal: TenantPrincipal,
+    connection: AccountConnectionRow,
+  ): Promise<boolean> {
+    switch (principal.kind) {
+      case 'TENANT_ADMIN':
+        return true;
+      case 'ACCOUNT':
+        return principal.accountId === connection.accountId;
+      case 'USER': {
+        const role = await this.roleIn(
+          tx,
+          principal.tenantId,
+          principal.userId,
+          connection.spaceId,
+        );
+        return (
+          role !== null &&
+          (connection.status !== 'PENDING_VERIFICATION' || role !== 'LIMITED_ACCESS')
+        );
+      }
+    }
+  }
+
+  private async lockSpaceAndRole(
+    tx: Tx,
+    caller: UserCaller,
+    spaceId: string,
+  ): Promise<SpaceRole | null> {
+    if (!isUuid(spaceId)) {
+      return null;
+    }
+    await tx.$executeRaw`SELECT 1 FROM "spaces" WHERE "id" = ${spaceId}::uuid FOR UPDATE`;
+    return this.roleIn(tx, caller.tenantId, caller.userId, spaceId);
+  }
+
+  private async roleIn(
+    tx: Tx,
+    tenantId: string,
+    userId: string,
+    spaceId: string,
+  ): Promise<SpaceRole | null> {
+    if (!isUuid(spaceId)) {
+      return null;
+    }
+    const member = await tx.spaceMember.findFirst({
+      where: { tenantId, spaceId, userId },
+      select: { role: true },
+    });
+    return member?.role ?? null;
+  }
+
+  private async record(
+    tx: Tx,
+    connectionId: string,
+    tenantId: string,
+    accountId: string,
+    actor: string,
+    from: AccountConnectionStatus | null,
+    to: AccountConnectionStatus,
+    reason: string,
+    type: DomainEventType,
+  ): Promise<void> {
+    await tx.accountConnectionTransition.create({
+      data: { tenantId, connectionId, actor, fromStatus: from, toStatus: to, reason },
+    });
+    await recordEvent(tx, {
+      tenantId,
+      type,
+      aggregateType: 'AccountConnection',
+      aggregateId: connectionId,
+      accountIds: [accountId],
+      payload: { connectionId, from, to, actor },
+    });
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@accountlink/common';
+import { SpaceRole } from './space-rules';
+
+export type AccountConnectionStatus = 'PENDING_VERIFICATION' | 'VERIFIED' | 'REJECTED' | 'EXPIRED';
+
+/**
+ * The one answer to every failed token look-up or verification (unknown, spent, expired, replaced,
+ * another account's, another region's, another tenant's): the endpoint is no oracle.
+ */
+export const NO_PENDING_CONNECTION = 'No pending account connection matches this token';
+
+export function noPendingConnection(): AppError {
+  return AppError.notFound(NO_PENDING_CONNECTION);
+}
+
+/** `cct_` and 256 random bits; only its SHA-256 is stored. */
+export function newConnectionToken(): string {
+  return `cct_${randomBytes(32).toString('base64url')}`;
+}
+
+export function checkRequest(input: {
+  accountId: string;
+  displayName: string;
+  description?: string | null;
+}): void {
+  if (!/^\d{12}$/.test(input.accountId)) {
+    throw AppError.badInput('accountId', 'accountId must be exactly 12 digits');
+  }
+  if (input.displayName.trim().length === 0 || input.displayName.length > 100) {
+    throw AppError.badInput('displayName', 'displayName must be 1-100 characters');
+  }
+  if (input.description && input.description.length > 500) {
+    throw AppError.badInput('description', 'description must be at most 500 characters');
+  }
+}
+
+/** Space administrators and power users request connections and see pending ones. */
+export function requireConnectionManager(role: SpaceRole | null, spaceId: string): void {
+  if (role === null) {
+    throw AppError.notFound(`Space ${spaceId} was not found`);
+  }
+  if (role === 'LIMITED_ACCESS') {
+    throw AppError.forbidden(
+      'Only Space administrators and power users manage account connections',
+    );
+  }
+}
+
+export interface PendingCandidate {
+  status: AccountConnectionStatus;
+  accountId: string;
+  expiresAt: Date;
+}
+
+/** Whether a connection found by its token may be looked up or verified by this caller, now. */
+export function isVerifiable(
+  connection: PendingCandidate,
+  callerAccountId: string,
+  now: Date,
+): boolean {
+  return (
+    connection.status === 'PENDING_VERIFICATION' &&
+    connection.accountId === callerAccountId &&
+    connection.expiresAt.getTime() > now.getTime()
+  );
+}
+
+export function connectionArn(region: string, accountId: string, connectionId: string): string {
+  return `arn:aws:codecatalyst:${region}:${accountId}:/connections/${connectionId}`;
+}
+
+export function liveKey(spaceId: string, accountId: string): string {
+  return `${spaceId}|${accountId}`;
+}

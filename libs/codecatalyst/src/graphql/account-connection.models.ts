@@ -1,0 +1,98 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection } from '@accountlink/common';
+import type { AccountConnectionRow } from '../account-connection.service';
+import { connectionArn } from '../domain/connection-rules';
+
+export enum AccountConnectionStatusEnum {
+  PENDING_VERIFICATION = 'PENDING_VERIFICATION',
+  VERIFIED = 'VERIFIED',
+  REJECTED = 'REJECTED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(AccountConnectionStatusEnum, { name: 'AccountConnectionStatus' });
+
+@ObjectType('AccountConnectionTransition')
+export class AccountConnectionTransitionModel {
+  @Field() at!: Date;
+  @Field() actor!: string;
+  @Field(() => AccountConnectionStatusEnum, { nullable: true })
+  from!: AccountConnectionStatusEnum | null;
+  @Field(() => AccountConnectionStatusEnum) to!: AccountConnectionStatusEnum;
+  @Field() reason!: string;
+}
+
+@ObjectType('AccountConnection', { description: 'An AWS account added to a CodeCatalyst space' })
+export class AccountConnectionModel {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'arn:aws:codecatalyst:<region>:<accountId>:/connections/<id>' })
+  arn!: string;
+  @Field(() => ID) spaceId!: string;
+  @Field() accountId!: string;
+  @Field() displayName!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => AccountConnectionStatusEnum) status!: AccountConnectionStatusEnum;
+  @Field() paidTiersAuthorized!: boolean;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) verifiedAt!: Date | null;
+  @Field({ description: 'When the connection token stops working' }) expiresAt!: Date;
+
+  static from(row: AccountConnectionRow): AccountConnectionModel {
+    return {
+      id: row.id,
+      arn: connectionArn(row.space.region, row.accountId, row.id),
+      spaceId: row.spaceId,
+      accountId: row.accountId,
+      displayName: row.displayName,
+      description: row.description,
+      status: row.status as AccountConnectionStatusEnum,
+      paidTiersAuthorized: row.paidTiersAuthorized,
+      createdAt: row.createdAt,
+      verifiedAt: row.verifiedAt,
+      expiresAt: row.expiresAt,
+    };
+  }
+}
+
+export const AccountConnectionConnection = Connection(AccountConnectionModel, 'AccountConnection');
+
+@ObjectType('RequestAccountConnectionPayload')
+export class RequestAccountConnectionPayload {
+  @Field(() => AccountConnectionModel) connection!: AccountConnectionModel;
+  @Field({
+    description:
+      'The connection token, shown this once: hand it to an administrator of the account',
+  })
+  token!: string;
+}
+
+@ObjectType('PendingAccountConnection', { description: 'What an account is asked to verify' })
+export class PendingAccountConnectionModel {
+  @Field() spaceName!: string;
+  @Field() displayName!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field() accountId!: string;
+  @Field() expiresAt!: Date;
+}
+
+@InputType()
+export class RequestAccountConnectionInput {
+  @Field(() => ID) spaceId!: string;
+  @Field() accountId!: string;
+  @Field() displayName!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class AcceptAccountConnectionInput {
+  @Field() token!: string;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Allow the space to move to the Standard or Enterprise tier',
+  })
+  authorizePaidTiers?: boolean | null;
+}
+
+@InputType()
+export class RejectAccountConnectionInput {
+  @Field() token!: string;
+}

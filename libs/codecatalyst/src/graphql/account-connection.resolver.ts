@@ -1,0 +1,196 @@
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { RelayConnection, toConnection } from '@accountlink/common';
+import {
+  GqlContext,
+  RequestContext,
+  requireAccountPrincipal,
+  requireTenantPrincipal,
+  requireUserPrincipal,
+  TenantSettingsService,
+  ThrottleService,
+} from '@accountlink/tenancy';
+import DataLoader from 'dataloader';
+import { AccountCaller, AccountConnectionService } from '../account-connection.service';
+import {
+  AcceptAccountConnectionInput,
+  AccountConnectionConnection,
+  AccountConnectionModel,
+  AccountConnectionStatusEnum,
+  AccountConnectionTransitionModel,
+  PendingAccountConnectionModel,
+  RejectAccountConnectionInput,
+  RequestAccountConnectionInput,
+  RequestAccountConnectionPayload,
+} from './account-connection.models';
+
+@Resolver(() => AccountConnectionModel)
+export class AccountConnectionResolver {
+  constructor(
+    private readonly connections: AccountConnectionService,
+    private readonly throttle: ThrottleService,
+    private readonly settings: TenantSettingsService,
+  ) {}
+
+  @Mutation(() => RequestAccountConnectionPayload, {
+    description: 'Space administrators and power users of the space',
+  })
+  async requestAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: RequestAccountConnectionInput,
+  ): Promise<RequestAccountConnectionPayload> {
+    const user = requireUserPrincipal(await ctx.principal());
+    const { connection, token } = await this.connections.request(user, input);
+    return { connection: AccountConnectionModel.from(connection), token };
+  }
+
+  @Query(() => PendingAccountConnectionModel, {
+    nullable: true,
+    description:
+      'GetPendingConnection, by a principal of the account; any non-match is the same NOT_FOUND',
+  })
+  async pendingAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('token') token: string,
+  ): Promise<PendingAccountConnectionModel> {
+    return this.connections.pending(await this.verifier(ctx), token);
+  }
+
+  @Mutation(() => AccountConnectionModel, {
+    description: 'AcceptConnection, by a principal of the account, in the space region',
+  })
+  async acceptAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: AcceptAccountConnectionInput,
+  ): Promise<AccountConnectionModel> {
+    const connection = await this.connections.accept(
+      await this.verifier(ctx),
+      input.token,
+      input.authorizePaidTiers ?? false,
+    );
+    return AccountConnectionModel.from(connection);
+  }
+
+  @Mutation(() => AccountConnectionModel, {
+    description: 'RejectConnection, by a principal of the account, in the space region',
+  })
+  async rejectAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: RejectAccountConnectionInput,
+  ): Promise<AccountConnectionModel> {
+    return AccountConnectionModel.from(
+      await this.connections.reject(await this.verifier(ctx), input.token),
+    );
+  }
+
+  @Query(() => AccountConnectionModel, {
+    nullable: true,
+    description: "GetConnection: the space's members or the account's principals",
+  })
+  async accountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<AccountConnectionModel | null> {
+    const row = await this.connections.get(requireTenantPrincipal(await ctx.principal()), id);
+    return row ? AccountConnectionModel.from(row) : null;
+  }
+
+  @Query(() => AccountConnectionConnection, {
+    description:
+      "ListConnections (not pending): a space's (spaceId), or an account principal's own",
+  })
+  async accountConnections(
+    @Context() { ctx }: GqlContext,
+    @Args('spaceId', { type: () => ID, nullable: true }) spaceId?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<AccountConnectionModel>> {
+    const page = await this.connections.list(requireTenantPrincipal(await ctx.principal()), {
+      spaceId,
+      first,
+      after,
+    });
+    return toConnection(page, AccountConnectionModel.from);
+  }
+
+  @Query(() => AccountConnectionConnection, {
+    description: "A space's pending requests: its administrators and power users",
+  })
+  async pendingAccountConnections(
+    @Context() { ctx }: GqlContext,
+    @Args('spaceId', { type: () => ID }) spaceId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<AccountConnectionModel>> {
+    const page = await this.connections.list(requireUserPrincipal(await ctx.principal()), {
+      spaceId,
+      pending: true,
+      first,
+      after,
+    });
+    return toConnection(page, AccountConnectionModel.from);
+  }
+
+  @ResolveField(() => [AccountConnectionTransitionModel], {
+    description: 'Every transition: when, who, from, to, why',
+  })
+  async history(
+    @Parent() c: AccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<AccountConnectionTransitionModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'codecatalyst.history',
+      () =>
+        new DataLoader(
+          (ids: readonly string[]) => this.connections.historyOf(principal.tenantId, ids),
+          { cache: false },
+        ),
+    );
+    return (await loader.load(c.id)).map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      from: r.fromStatus as AccountConnectionStatusEnum | null,
+      to: r.toStatus as AccountConnectionStatusEnum,
+      reason: r.reason,
+    }));
+  }
+
+  /**
+   * Token look-ups and verifications are made as an account and rate-limited per caller (key) and
+   * per tenant, counting every attempt, so guessing tokens is throttled long before it could pay.
+   */
+  private async verifier(ctx: RequestContext): Promise<AccountCaller> {
+    const account = requireAccountPrincipal(await ctx.principal());
+    const region = ctx.region;
+    const limits = await this.settings.get(account.tenantId);
+    const message = 'Too many connection token attempts; try again in a minute';
+    await this.throttle.hit(
+      `verify:key:${account.keyId}`,
+      limits.verificationsPerMinutePerCaller,
+      60,
+      message,
+    );
+    await this.throttle.hit(
+      `verify:tenant:${account.tenantId}`,
+      limits.verificationsPerMinutePerTenant,
+      60,
+      message,
+    );
+    return {
+      tenantId: account.tenantId,
+      accountId: account.accountId,
+      region,
+      keyId: account.keyId,
+    };
+  }
+}
