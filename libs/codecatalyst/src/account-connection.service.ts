@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  afterTimeKey,
   AppError,
   constantTimeEqual,
   CursorCodec,
+  decodeTimeKey,
+  encodeTimeKey,
   Page,
   pageSize,
   sha256Hex,
@@ -210,14 +213,7 @@ export class AccountConnectionService {
       query.spaceId ?? '',
       query.pending ? 'p' : '',
     ].join(':');
-    let after: { at: Date; id: string } | null = null;
-    if (query.after) {
-      const key = this.cursors.decode(scope, query.after);
-      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
-        throw AppError.badInput('after', 'after is not a cursor of this list');
-      }
-      after = { at: new Date(key[0]), id: key[1] };
-    }
+    const after = decodeTimeKey(this.cursors, scope, query.after);
     const rows = await this.prisma.withTenant(principal.tenantId, async (tx) => {
       const where: Prisma.AccountConnectionWhereInput = { tenantId: principal.tenantId };
       if (query.spaceId) {
@@ -242,9 +238,7 @@ export class AccountConnectionService {
       } else if (principal.kind === 'USER') {
         throw AppError.badInput('spaceId', 'spaceId is required for users');
       }
-      if (after) {
-        where.OR = [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }];
-      }
+      Object.assign(where, afterTimeKey(after, 'createdAt'));
       return tx.accountConnection.findMany({
         where,
         include: { space: true },
@@ -252,9 +246,7 @@ export class AccountConnectionService {
         take: limit + 1,
       });
     });
-    return toPage(rows, limit, (row) =>
-      this.cursors.encode(scope, [row.createdAt.getTime(), row.id]),
-    );
+    return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   /** History of many connections in one query (GraphQL field batching). */

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  afterTimeKey,
   AppError,
   CursorCodec,
+  decodeTimeKey,
+  encodeTimeKey,
   Page,
   pageSize,
   TenantPrincipal,
@@ -95,14 +98,7 @@ export class SpaceService {
   ): Promise<Page<Space>> {
     const limit = pageSize(first);
     const scope = `${principal.tenantId}:${principal.kind === 'USER' ? principal.userId : 'all'}:spaces`;
-    let afterKey: { at: Date; id: string } | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
-        throw AppError.badInput('after', 'after is not a cursor of this list');
-      }
-      afterKey = { at: new Date(key[0]), id: key[1] };
-    }
+    const afterKey = decodeTimeKey(this.cursors, scope, after);
     if (principal.kind === 'ACCOUNT') {
       return { items: [], cursors: [], hasNextPage: false };
     }
@@ -111,22 +107,13 @@ export class SpaceService {
         where: {
           tenantId: principal.tenantId,
           ...(principal.kind === 'USER' ? { members: { some: { userId: principal.userId } } } : {}),
-          ...(afterKey
-            ? {
-                OR: [
-                  { createdAt: { gt: afterKey.at } },
-                  { createdAt: afterKey.at, id: { gt: afterKey.id } },
-                ],
-              }
-            : {}),
+          ...afterTimeKey(afterKey, 'createdAt'),
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: limit + 1,
       }),
     );
-    return toPage(rows, limit, (row) =>
-      this.cursors.encode(scope, [row.createdAt.getTime(), row.id]),
-    );
+    return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   /** Members of many spaces in one query (GraphQL field batching). */

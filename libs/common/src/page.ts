@@ -1,4 +1,5 @@
 import { AppError } from './app-error';
+import { CursorCodec } from './cursor';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -27,4 +28,47 @@ export function pageSize(first: number | null | undefined): number {
 export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, limit);
   return { items, cursors: items.map(cursorOf), hasNextPage: rows.length > limit };
+}
+
+/** The position of a row in a list ordered by (time, id): the usual keyset. */
+export interface TimeKey {
+  at: Date;
+  id: string;
+}
+
+export function encodeTimeKey(codec: CursorCodec, scope: string, at: Date, id: string): string {
+  return codec.encode(scope, [at.getTime(), id]);
+}
+
+/** The keyset a cursor names, null without one; BAD_USER_INPUT on `field` when forged or foreign. */
+export function decodeTimeKey(
+  codec: CursorCodec,
+  scope: string,
+  cursor: string | null | undefined,
+  field = 'after',
+): TimeKey | null {
+  if (!cursor) {
+    return null;
+  }
+  const key = codec.decode(scope, cursor);
+  if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
+    throw AppError.badInput(field, `${field} is not a cursor of this list`);
+  }
+  return { at: new Date(key[0]), id: key[1] };
+}
+
+/** The Prisma condition "after this key" for a list ordered by (`field`, id). */
+export function afterTimeKey<F extends string>(
+  key: TimeKey | null,
+  field: F,
+): { OR?: (Record<F, { gt: Date }> | (Record<F, Date> & { id: { gt: string } }))[] } {
+  if (!key) {
+    return {};
+  }
+  return {
+    OR: [
+      { [field]: { gt: key.at } } as Record<F, { gt: Date }>,
+      { [field]: key.at, id: { gt: key.id } } as Record<F, Date> & { id: { gt: string } },
+    ],
+  };
 }

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, ErrorCode, Page, pageSize, toPage } from '@accountlink/common';
+import {
+  afterTimeKey,
+  AppError,
+  CursorCodec,
+  decodeTimeKey,
+  encodeTimeKey,
+  ErrorCode,
+  Page,
+  pageSize,
+  toPage,
+} from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Prisma, PrismaService, Tx } from '@accountlink/db';
 import { DomainEventType, recordEvent } from '@accountlink/events';
@@ -293,14 +303,7 @@ export class ConnectionService {
       query.environmentName ?? '',
       statuses?.join() ?? '',
     ].join(':');
-    let after: { at: Date; id: string } | null = null;
-    if (query.after) {
-      const key = this.cursors.decode(scope, query.after);
-      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
-        throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-      }
-      after = { at: new Date(key[0]), id: key[1] };
-    }
+    const after = decodeTimeKey(this.cursors, scope, query.after, 'nextToken');
     const side: Prisma.EnvironmentAccountConnectionWhereInput =
       query.requestedBy === 'ENVIRONMENT_ACCOUNT'
         ? { environmentAccountId: caller.accountId }
@@ -313,21 +316,14 @@ export class ConnectionService {
           ...side,
           ...(query.environmentName ? { environmentName: query.environmentName } : {}),
           ...(statuses ? { status: { in: statuses } } : {}),
-          ...(after
-            ? {
-                OR: [
-                  { requestedAt: { gt: after.at } },
-                  { requestedAt: after.at, id: { gt: after.id } },
-                ],
-              }
-            : {}),
+          ...afterTimeKey(after, 'requestedAt'),
         },
         orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
         take: limit + 1,
       }),
     );
     return toPage(rows, limit, (row) =>
-      this.cursors.encode(scope, [row.requestedAt.getTime(), row.id]),
+      encodeTimeKey(this.cursors, scope, row.requestedAt, row.id),
     );
   }
 

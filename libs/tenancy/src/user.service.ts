@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, Page, pageSize, toPage } from '@accountlink/common';
+import {
+  afterTimeKey,
+  AppError,
+  CursorCodec,
+  decodeTimeKey,
+  encodeTimeKey,
+  Page,
+  pageSize,
+  toPage,
+} from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { PrismaService, Tx, User } from '@accountlink/db';
 
@@ -65,34 +74,18 @@ export class UserService {
   ): Promise<Page<User>> {
     const limit = pageSize(first);
     const scope = `${tenantId}:users`;
-    let afterKey: { at: Date; id: string } | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'string') {
-        throw AppError.badInput('after', 'after is not a cursor of this list');
-      }
-      afterKey = { at: new Date(key[0]), id: key[1] };
-    }
+    const afterKey = decodeTimeKey(this.cursors, scope, after);
     const rows = await this.prisma.withTenant(tenantId, (tx) =>
       tx.user.findMany({
         where: {
           tenantId,
-          ...(afterKey
-            ? {
-                OR: [
-                  { createdAt: { gt: afterKey.at } },
-                  { createdAt: afterKey.at, id: { gt: afterKey.id } },
-                ],
-              }
-            : {}),
+          ...afterTimeKey(afterKey, 'createdAt'),
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: limit + 1,
       }),
     );
-    return toPage(rows, limit, (row) =>
-      this.cursors.encode(scope, [row.createdAt.getTime(), row.id]),
-    );
+    return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   async getUser(tenantId: string, userId: string): Promise<User | null> {
