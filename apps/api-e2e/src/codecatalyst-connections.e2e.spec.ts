@@ -10,6 +10,7 @@ import {
   TestTenant,
 } from './test/client';
 import { count, ownerPool } from './test/db';
+import { waitUntil } from './test/proton';
 
 const ACCOUNT = '111122223333';
 const REQUEST = `mutation($input: RequestAccountConnectionInput!) {
@@ -398,5 +399,166 @@ describe('CodeCatalyst account connections: request, look up, verify', () => {
         'EXPIRED',
       ]),
     ).toBe(1);
+  });
+});
+
+describe('CodeCatalyst account connections: IAM roles', () => {
+  const ASSOCIATE =
+    'mutation($c: ID!, $r: String!) { associateIamRoleToConnection(input: { connectionId: $c, roleArn: $r }) { roleArn validation { status reason checkedAt } } }';
+  const DISASSOCIATE =
+    'mutation($c: ID!, $r: String!) { disassociateIamRoleFromConnection(input: { connectionId: $c, roleArn: $r }) { roleArn } }';
+  const ROLES =
+    'query($c: ID!) { iamRolesForConnection(connectionId: $c) { roleArn validation { status reason } } }';
+  const CREATE_ROLE =
+    'mutation($a: String!, $n: String!, $p: String!) { createRole(input: { accountId: $a, roleName: $n, assumeRolePolicyDocument: $p }) { arn } }';
+  const trust = (principal: string | string[], sourceArn?: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: principal },
+          Action: 'sts:AssumeRole',
+          ...(sourceArn ? { Condition: { ArnLike: { 'aws:SourceArn': sourceArn } } } : {}),
+        },
+      ],
+    });
+
+  async function verified(w: World): Promise<{ id: string; account: CallOptions }> {
+    const { token, id } = await request(w);
+    const account = await w.account();
+    await ok(ACCEPT, { t: token }, account);
+    return { id, account };
+  }
+
+  async function statusOf(
+    connectionId: string,
+    roleArn: string,
+    caller: CallOptions,
+  ): Promise<{ status: string; reason: string | null } | undefined> {
+    const data = await ok<{
+      iamRolesForConnection: {
+        roleArn: string;
+        validation: { status: string; reason: string | null };
+      }[];
+    }>(ROLES, { c: connectionId }, caller);
+    return data.iamRolesForConnection.find((r) => r.roleArn === roleArn)?.validation;
+  }
+
+  it('associates a role trusted for the space, validates it, and revalidates it when IAM changes it', async () => {
+    const w = await world();
+    const { id, account } = await verified(w);
+    const arn = `arn:aws:iam::${ACCOUNT}:role/CodeCatalystWorkflowRole`;
+    await ok(
+      CREATE_ROLE,
+      {
+        a: ACCOUNT,
+        n: 'CodeCatalystWorkflowRole',
+        p: trust(
+          ['codecatalyst-runner.amazonaws.com', 'codecatalyst.amazonaws.com'],
+          `arn:aws:codecatalyst:::space/${w.spaceId}/project/*`,
+        ),
+      },
+      w.tenant.admin,
+    );
+    const associated = await ok<{
+      associateIamRoleToConnection: { validation: { status: string } };
+    }>(ASSOCIATE, { c: id, r: arn }, account);
+    expect(associated.associateIamRoleToConnection.validation.status).toBe('PENDING');
+    await waitUntil(async () => (await statusOf(id, arn, account))?.status === 'VALID', 'VALID');
+    // The space sees the role on the connection.
+    const seen = await ok<{
+      accountConnection: { roles: { roleArn: string; validation: { status: string } }[] };
+    }>(
+      'query($id: ID!) { accountConnection(id: $id) { roles { roleArn validation { status } } } }',
+      { id },
+      w.limited,
+    );
+    expect(seen.accountConnection.roles).toEqual([
+      { roleArn: arn, validation: { status: 'VALID' } },
+    ]);
+
+    await ok(
+      'mutation($p: String!) { updateAssumeRolePolicy(input: { accountId: "111122223333", roleName: "CodeCatalystWorkflowRole", policyDocument: $p }) { arn } }',
+      { p: trust('proton.amazonaws.com') },
+      w.tenant.admin,
+    );
+    await waitUntil(
+      async () => (await statusOf(id, arn, account))?.status === 'INVALID',
+      'INVALID after the IAM change',
+    );
+    expect((await statusOf(id, arn, account))?.reason).toMatch(/codecatalyst/);
+
+    await ok(DISASSOCIATE, { c: id, r: arn }, account);
+    expect(
+      (await ok<{ iamRolesForConnection: unknown[] }>(ROLES, { c: id }, account))
+        .iamRolesForConnection,
+    ).toEqual([]);
+    expect(await fails(DISASSOCIATE, { c: id, r: arn }, account)).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('marks INVALID a role without the CodeCatalyst principals, or trusted for another space', async () => {
+    const w = await world();
+    const { id, account } = await verified(w);
+    await ok(
+      CREATE_ROLE,
+      { a: ACCOUNT, n: 'ProtonOnly', p: trust('proton.amazonaws.com') },
+      w.tenant.admin,
+    );
+    await ok(
+      CREATE_ROLE,
+      {
+        a: ACCOUNT,
+        n: 'OtherSpace',
+        p: trust(
+          'codecatalyst.amazonaws.com',
+          'arn:aws:codecatalyst:::space/another-space/project/*',
+        ),
+      },
+      w.tenant.admin,
+    );
+    for (const name of ['ProtonOnly', 'OtherSpace']) {
+      const arn = `arn:aws:iam::${ACCOUNT}:role/${name}`;
+      await ok(ASSOCIATE, { c: id, r: arn }, account);
+      await waitUntil(
+        async () => (await statusOf(id, arn, account))?.status === 'INVALID',
+        `${name} INVALID`,
+      );
+      expect((await statusOf(id, arn, account))?.reason).toContain(w.spaceId);
+    }
+  });
+
+  it('refuses a role of another account (iam:PassRole), pending connections, and callers other than the account', async () => {
+    const w = await world();
+    const { id, account } = await verified(w);
+    expect(
+      await fails(ASSOCIATE, { c: id, r: 'arn:aws:iam::999988887777:role/Elsewhere' }, account),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await fails(ASSOCIATE, { c: id, r: 'not-an-arn' }, account)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'roleArn',
+    });
+    expect(
+      await fails(ASSOCIATE, { c: id, r: `arn:aws:iam::${ACCOUNT}:role/X` }, w.admin),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    await createAccount(w.tenant, '444455556666');
+    expect(
+      await fails(
+        ASSOCIATE,
+        { c: id, r: `arn:aws:iam::${ACCOUNT}:role/X` },
+        await accountKey(w.tenant, '444455556666'),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    const other = await world();
+    const pending = await request(other);
+    expect(
+      await fails(
+        ASSOCIATE,
+        { c: pending.id, r: `arn:aws:iam::${ACCOUNT}:role/X` },
+        await other.account(),
+      ),
+    ).toMatchObject({ code: 'CONFLICT' });
   });
 });

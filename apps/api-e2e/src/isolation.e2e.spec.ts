@@ -134,6 +134,7 @@ describe('row-level security (the database enforces isolation too)', () => {
     'space_members',
     'account_connections',
     'account_connection_transitions',
+    'connection_iam_roles',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -204,10 +205,26 @@ describe('row-level security (the database enforces isolation too)', () => {
       {},
       { token: userKey.createApiKey.key },
     );
-    await ok(
-      'mutation($s: ID!, $a: String!) { requestAccountConnection(input: { spaceId: $s, accountId: $a, displayName: "rls" }) { token } }',
+    const requested = await ok<{
+      requestAccountConnection: { token: string; connection: { id: string } };
+    }>(
+      'mutation($s: ID!, $a: String!) { requestAccountConnection(input: { spaceId: $s, accountId: $a, displayName: "rls" }) { token connection { id } } }',
       { s: rlsSpace.createSpace.id, a: accountId },
       { token: userKey.createApiKey.key },
+    );
+    const accountCaller = { ...(await accountKey(t, accountId)), region: 'us-west-2' };
+    await ok(
+      'mutation($t: String!) { acceptAccountConnection(input: { token: $t }) { id } }',
+      { t: requested.requestAccountConnection.token },
+      accountCaller,
+    );
+    await ok(
+      'mutation($c: ID!, $r: String!) { associateIamRoleToConnection(input: { connectionId: $c, roleArn: $r }) { roleArn } }',
+      {
+        c: requested.requestAccountConnection.connection.id,
+        r: `arn:aws:iam::${accountId}:role/Present`,
+      },
+      accountCaller,
     );
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(

@@ -6,6 +6,7 @@ import { IamModule, RoleChangedHandler } from '@accountlink/iam';
 import { createRedis, JOB_HANDLERS, JobHandler, JobProducer } from '@accountlink/jobs';
 import { ObservabilityModule } from '@accountlink/observability';
 import { ProtonCoreModule, ValidateConnectionRolesHandler } from '@accountlink/proton';
+import { CodeCatalystCoreModule, ValidateConnectionRoleHandler } from '@accountlink/codecatalyst';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { JobRunner } from './job-runner';
@@ -19,6 +20,7 @@ export const HANDLERS = [
   OutboxPurgeHandler,
   ValidateConnectionRolesHandler,
   ExpireConnectionsHandler,
+  ValidateConnectionRoleHandler,
 ];
 
 @Module({
@@ -28,9 +30,10 @@ export const HANDLERS = [
     DbModule,
     IamModule,
     ProtonCoreModule,
+    CodeCatalystCoreModule,
   ],
   providers: [
-    // The Proton handler comes with ProtonCoreModule; the others belong to the worker itself.
+    // Proton's and CodeCatalyst's handlers come with their core modules; these are the worker's own.
     RoleChangedHandler,
     OutboxPurgeHandler,
     ExpireConnectionsHandler,

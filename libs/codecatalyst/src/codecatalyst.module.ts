@@ -1,14 +1,27 @@
 import { Module } from '@nestjs/common';
+import { IamModule } from '@accountlink/iam';
 import { TenancyModule, ThrottleModule } from '@accountlink/tenancy';
 import { AccountConnectionService } from './account-connection.service';
+import { ConnectionRoleService } from './connection-role.service';
 import { AccountConnectionResolver } from './graphql/account-connection.resolver';
 import { SpaceResolver } from './graphql/space.resolver';
+import { ValidateConnectionRoleHandler } from './jobs/validate-connection-role.handler';
 import { SpaceService } from './space.service';
 
+const CORE = [SpaceService, AccountConnectionService, ConnectionRoleService];
+
+/** CodeCatalyst in the worker: the services and the role validation job. */
 @Module({
-  imports: [TenancyModule, ThrottleModule],
-  providers: [SpaceService, AccountConnectionService, SpaceResolver, AccountConnectionResolver],
-  exports: [SpaceService, AccountConnectionService],
+  imports: [TenancyModule, IamModule],
+  providers: [...CORE, ValidateConnectionRoleHandler],
+  exports: [...CORE, ValidateConnectionRoleHandler],
+})
+export class CodeCatalystCoreModule {}
+
+/** CodeCatalyst in the API: the GraphQL edge. */
+@Module({
+  imports: [CodeCatalystCoreModule, TenancyModule, ThrottleModule],
+  providers: [SpaceResolver, AccountConnectionResolver],
 })
 export class CodeCatalystModule {}
 

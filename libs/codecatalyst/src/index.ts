@@ -6,3 +6,6 @@ export * from './account-connection.service';
 export * from './domain/connection-rules';
 export * from './expire-connections';
 export * from './graphql/account-connection.models';
+export * from './connection-role.service';
+export * from './domain/role-check';
+export * from './jobs/validate-connection-role.handler';

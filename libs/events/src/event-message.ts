@@ -16,7 +16,10 @@ export type DomainEventType =
   | 'codecatalyst.connection.requested'
   | 'codecatalyst.connection.verified'
   | 'codecatalyst.connection.rejected'
-  | 'codecatalyst.connection.expired';
+  | 'codecatalyst.connection.expired'
+  | 'codecatalyst.connection.role-associated'
+  | 'codecatalyst.connection.role-disassociated'
+  | 'codecatalyst.connection.role-validation-changed';
 
 /** What a service records, in the transaction of the change. */
 export interface DomainEvent {

@@ -31,6 +31,20 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
           data: { tenantId: event.tenantId, connectionId: event.aggregateId },
         },
       ];
+    case 'codecatalyst.connection.role-associated':
+      return [
+        {
+          name: 'codecatalyst.validate-connection-role',
+          jobId: `codecatalyst.validate-connection-role.${event.id}`,
+          data: {
+            tenantId: event.tenantId,
+            connectionId: event.aggregateId,
+            roleArn: String(event.payload.roleArn),
+          },
+        },
+      ];
+    case 'codecatalyst.connection.role-disassociated':
+    case 'codecatalyst.connection.role-validation-changed':
     case 'proton.connection.rejected':
     case 'proton.connection.deleted':
     case 'proton.connection.tagged':

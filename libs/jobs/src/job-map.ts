@@ -19,6 +19,12 @@ export interface JobMap {
   };
   /** Check each role a Proton connection names: it exists and trusts the right service. */
   'proton.validate-connection-roles': { tenantId: string; connectionId: string };
+  /** Check a role associated with a CodeCatalyst account connection. */
+  'codecatalyst.validate-connection-role': {
+    tenantId: string;
+    connectionId: string;
+    roleArn: string;
+  };
   /** Move CodeCatalyst connection requests past their expiry to EXPIRED. */
   'codecatalyst.expire-connections': Record<string, never>;
   /** Delete relayed outbox rows older than the retention window. */
@@ -33,6 +39,7 @@ export const JOB_QUEUES: Record<JobName, QueueName> = {
   'proton.validate-connection-roles': QueueName.Events,
   'outbox.purge': QueueName.Maintenance,
   'codecatalyst.expire-connections': QueueName.Maintenance,
+  'codecatalyst.validate-connection-role': QueueName.Events,
 };
 
 /** Jobs the worker schedules itself (repeatable), and how often. */

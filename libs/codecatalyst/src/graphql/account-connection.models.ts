@@ -55,6 +55,40 @@ export class AccountConnectionModel {
 
 export const AccountConnectionConnection = Connection(AccountConnectionModel, 'AccountConnection');
 
+@ObjectType('RoleValidationResult')
+export class RoleValidationResultModel {
+  @Field() status!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => Date, { nullable: true }) checkedAt!: Date | null;
+}
+
+@ObjectType('ConnectionRole', { description: 'An IAM role associated with an account connection' })
+export class ConnectionRoleModel {
+  @Field() roleArn!: string;
+  @Field(() => RoleValidationResultModel, {
+    description: 'PENDING, VALID or INVALID with the reason',
+  })
+  validation!: RoleValidationResultModel;
+
+  static from(row: {
+    roleArn: string;
+    status: string;
+    reason: string | null;
+    checkedAt: Date | null;
+  }): ConnectionRoleModel {
+    return {
+      roleArn: row.roleArn,
+      validation: { status: row.status, reason: row.reason, checkedAt: row.checkedAt },
+    };
+  }
+}
+
+@InputType()
+export class ConnectionRoleInput {
+  @Field(() => ID) connectionId!: string;
+  @Field() roleArn!: string;
+}
+
 @ObjectType('RequestAccountConnectionPayload')
 export class RequestAccountConnectionPayload {
   @Field(() => AccountConnectionModel) connection!: AccountConnectionModel;

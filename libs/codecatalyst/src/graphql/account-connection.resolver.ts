@@ -21,12 +21,15 @@ import {
 } from '@accountlink/tenancy';
 import DataLoader from 'dataloader';
 import { AccountCaller, AccountConnectionService } from '../account-connection.service';
+import { ConnectionRoleService } from '../connection-role.service';
 import {
   AcceptAccountConnectionInput,
   AccountConnectionConnection,
   AccountConnectionModel,
   AccountConnectionStatusEnum,
   AccountConnectionTransitionModel,
+  ConnectionRoleInput,
+  ConnectionRoleModel,
   PendingAccountConnectionModel,
   RejectAccountConnectionInput,
   RequestAccountConnectionInput,
@@ -39,6 +42,7 @@ export class AccountConnectionResolver {
     private readonly connections: AccountConnectionService,
     private readonly throttle: ThrottleService,
     private readonly settings: TenantSettingsService,
+    private readonly roleService: ConnectionRoleService,
   ) {}
 
   @Mutation(() => RequestAccountConnectionPayload, {
@@ -138,6 +142,60 @@ export class AccountConnectionResolver {
       after,
     });
     return toConnection(page, AccountConnectionModel.from);
+  }
+
+  @Mutation(() => ConnectionRoleModel, {
+    description: 'AssociateIamRoleToConnection, by a principal of the account (VERIFIED only)',
+  })
+  async associateIamRoleToConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: ConnectionRoleInput,
+  ): Promise<ConnectionRoleModel> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return ConnectionRoleModel.from(
+      await this.roleService.associate(principal, input.connectionId, input.roleArn),
+    );
+  }
+
+  @Mutation(() => ConnectionRoleModel, {
+    description: 'DisassociateIamRoleFromConnection, by a principal of the account',
+  })
+  async disassociateIamRoleFromConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: ConnectionRoleInput,
+  ): Promise<ConnectionRoleModel> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return ConnectionRoleModel.from(
+      await this.roleService.disassociate(principal, input.connectionId, input.roleArn),
+    );
+  }
+
+  @Query(() => [ConnectionRoleModel], { description: 'ListIamRolesForConnection' })
+  async iamRolesForConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('connectionId', { type: () => ID }) connectionId: string,
+  ): Promise<ConnectionRoleModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return (await this.roleService.list(principal, connectionId)).map(ConnectionRoleModel.from);
+  }
+
+  @ResolveField(() => [ConnectionRoleModel], {
+    description: 'The IAM roles associated with the connection',
+  })
+  async roles(
+    @Parent() c: AccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<ConnectionRoleModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'codecatalyst.roles',
+      () =>
+        new DataLoader(
+          (ids: readonly string[]) => this.roleService.rolesOf(principal.tenantId, ids),
+          { cache: false },
+        ),
+    );
+    return (await loader.load(c.id)).map(ConnectionRoleModel.from);
   }
 
   @ResolveField(() => [AccountConnectionTransitionModel], {
