@@ -562,3 +562,125 @@ describe('CodeCatalyst account connections: IAM roles', () => {
     ).toMatchObject({ code: 'CONFLICT' });
   });
 });
+
+describe('CodeCatalyst billing and removing connections', () => {
+  const SPACE_BILLING =
+    'query($id: ID!) { space(id: $id) { tier billingConnection { id accountId } accountConnections { id status } } }';
+  const TIER =
+    'mutation($s: ID!, $t: SpaceTier!) { updateSpaceTier(input: { spaceId: $s, tier: $t }) { tier } }';
+  const DESIGNATE =
+    'mutation($s: ID!, $c: ID!) { setSpaceBillingConnection(input: { spaceId: $s, connectionId: $c }) { billingConnection { id } } }';
+  const PUT =
+    'mutation($c: ID!, $a: Boolean!) { putBillingAuthorization(input: { connectionId: $c, authorizePaidTiers: $a }) { paidTiersAuthorized isBillingConnection } }';
+  const GET_AUTH =
+    'query($c: ID!) { billingAuthorization(connectionId: $c) { paidTiersAuthorized isBillingConnection } }';
+  const DELETE = 'mutation($c: ID!) { deleteAccountConnection(connectionId: $c) { id status } }';
+  const SECOND = '444455556666';
+
+  it('makes the first verified connection the billing account and gates paid tiers on its authorization', async () => {
+    const w = await world();
+    const { token, id } = await request(w);
+    const account = await w.account();
+    await ok(ACCEPT, { t: token, p: false }, account);
+    const space = await ok<{ space: { tier: string; billingConnection: { id: string } } }>(
+      SPACE_BILLING,
+      { id: w.spaceId },
+      w.admin,
+    );
+    expect(space.space).toMatchObject({ tier: 'FREE', billingConnection: { id } });
+
+    expect(await fails(TIER, { s: w.spaceId, t: 'STANDARD' }, w.admin)).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(
+      (await ok<{ putBillingAuthorization: unknown }>(PUT, { c: id, a: true }, account))
+        .putBillingAuthorization,
+    ).toEqual({ paidTiersAuthorized: true, isBillingConnection: true });
+    expect(
+      (
+        await ok<{ updateSpaceTier: { tier: string } }>(
+          TIER,
+          { s: w.spaceId, t: 'ENTERPRISE' },
+          w.admin,
+        )
+      ).updateSpaceTier.tier,
+    ).toBe('ENTERPRISE');
+    expect(await fails(TIER, { s: w.spaceId, t: 'STANDARD' }, w.power)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    // The paying account cannot withdraw paid tiers while the space uses one.
+    expect(await fails(PUT, { c: id, a: false }, account)).toMatchObject({ code: 'CONFLICT' });
+    expect(
+      (await ok<{ billingAuthorization: unknown }>(GET_AUTH, { c: id }, account))
+        .billingAuthorization,
+    ).toEqual({ paidTiersAuthorized: true, isBillingConnection: true });
+    expect(await fails(GET_AUTH, { c: id }, w.admin)).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('keeps the billing connection while other verified connections exist; designating another frees it', async () => {
+    const w = await world();
+    const first = await request(w);
+    await ok(ACCEPT, { t: first.token, p: true }, await w.account());
+    await ok(TIER, { s: w.spaceId, t: 'STANDARD' }, w.admin);
+    await createAccount(w.tenant, SECOND);
+    const secondKey = { ...(await accountKey(w.tenant, SECOND)), region: 'us-west-2' };
+    const second = await ok<{
+      requestAccountConnection: { token: string; connection: { id: string } };
+    }>(
+      REQUEST,
+      { input: { spaceId: w.spaceId, accountId: SECOND, displayName: 'Second' } },
+      w.admin,
+    );
+    await ok(ACCEPT, { t: second.requestAccountConnection.token, p: false }, secondKey);
+    const secondId = second.requestAccountConnection.connection.id;
+
+    expect(await fails(DELETE, { c: first.id }, w.admin)).toMatchObject({ code: 'CONFLICT' });
+    expect(await fails(DELETE, { c: first.id }, await w.account())).toMatchObject({
+      code: 'CONFLICT',
+    });
+    // The space is on a paid tier: the new billing account must authorize paid tiers.
+    expect(await fails(DESIGNATE, { s: w.spaceId, c: secondId }, w.admin)).toMatchObject({
+      code: 'CONFLICT',
+    });
+    await ok(PUT, { c: secondId, a: true }, secondKey);
+    expect(
+      (
+        await ok<{ setSpaceBillingConnection: { billingConnection: { id: string } } }>(
+          DESIGNATE,
+          { s: w.spaceId, c: secondId },
+          w.admin,
+        )
+      ).setSpaceBillingConnection.billingConnection.id,
+    ).toBe(secondId);
+
+    const removed = await ok<{ deleteAccountConnection: { id: string; status: string } }>(
+      DELETE,
+      { c: first.id },
+      w.admin,
+    );
+    expect(removed.deleteAccountConnection).toEqual({ id: first.id, status: 'VERIFIED' });
+    expect(await ok(GET, { id: first.id }, w.admin)).toEqual({ accountConnection: null });
+    // Adding the account again needs a new request.
+    expect((await request(w)).id).not.toBe(first.id);
+  });
+
+  it('removing the last connection leaves the space without a billing account, on FREE; roles go with it', async () => {
+    const w = await world();
+    const { token, id } = await request(w);
+    const account = await w.account();
+    await ok(ACCEPT, { t: token, p: true }, account);
+    await ok(TIER, { s: w.spaceId, t: 'STANDARD' }, w.admin);
+    await ok(
+      'mutation($c: ID!, $r: String!) { associateIamRoleToConnection(input: { connectionId: $c, roleArn: $r }) { roleArn } }',
+      { c: id, r: `arn:aws:iam::${ACCOUNT}:role/Gone` },
+      account,
+    );
+    expect(await fails(DELETE, { c: id }, w.power)).toMatchObject({ code: 'FORBIDDEN' });
+    await ok(DELETE, { c: id }, account);
+    const space = await ok<{
+      space: { tier: string; billingConnection: unknown; accountConnections: unknown[] };
+    }>(SPACE_BILLING, { id: w.spaceId }, w.admin);
+    expect(space.space).toEqual({ tier: 'FREE', billingConnection: null, accountConnections: [] });
+    expect(await count('connection_iam_roles', '"connectionId" = $1', [id])).toBe(0);
+  });
+});

@@ -249,6 +249,33 @@ export class AccountConnectionService {
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
+  /** Connections by id (GraphQL batching: billing connections of a page of spaces). */
+  async byIds(tenantId: string, ids: readonly string[]): Promise<(AccountConnectionRow | null)[]> {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.accountConnection.findMany({
+        where: { tenantId, id: { in: [...ids] } },
+        include: { space: true },
+      }),
+    );
+    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+  }
+
+  /** The non-pending connections of many spaces in one query (GraphQL batching). */
+  async ofSpaces(tenantId: string, spaceIds: readonly string[]): Promise<AccountConnectionRow[][]> {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.accountConnection.findMany({
+        where: {
+          tenantId,
+          spaceId: { in: [...spaceIds] },
+          status: { not: 'PENDING_VERIFICATION' },
+        },
+        include: { space: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    );
+    return spaceIds.map((id) => rows.filter((r) => r.spaceId === id));
+  }
+
   /** History of many connections in one query (GraphQL field batching). */
   async historyOf(tenantId: string, ids: readonly string[]) {
     const rows = await this.prisma.withTenant(tenantId, (tx) =>
@@ -269,6 +296,8 @@ export class AccountConnectionService {
   ): Promise<AccountConnectionRow> {
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.findVerifiable(tx, caller, token);
+      // The space first (billing is decided under its lock, as deletions are): no lock-order cycle.
+      await tx.$executeRaw`SELECT 1 FROM "spaces" WHERE "id" = ${connection.spaceId}::uuid FOR UPDATE`;
       // Compare-and-set: of two concurrent verifications of one token, exactly one succeeds.
       const [updated] = await tx.accountConnection.updateManyAndReturn({
         where: { id: connection.id, version: connection.version, status: 'PENDING_VERIFICATION' },
@@ -282,6 +311,13 @@ export class AccountConnectionService {
       });
       if (!updated) {
         throw noPendingConnection();
+      }
+      if (to === 'VERIFIED') {
+        // The first verified connection becomes the space's billing account.
+        await tx.space.updateMany({
+          where: { id: connection.spaceId, billingConnectionId: null },
+          data: { billingConnectionId: connection.id },
+        });
       }
       await this.record(
         tx,

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { IamModule } from '@accountlink/iam';
 import { TenancyModule, ThrottleModule } from '@accountlink/tenancy';
 import { AccountConnectionService } from './account-connection.service';
+import { BillingService } from './billing.service';
 import { ConnectionRoleService } from './connection-role.service';
 import { AccountConnectionResolver } from './graphql/account-connection.resolver';
 import { SpaceResolver } from './graphql/space.resolver';
 import { ValidateConnectionRoleHandler } from './jobs/validate-connection-role.handler';
 import { SpaceService } from './space.service';
 
-const CORE = [SpaceService, AccountConnectionService, ConnectionRoleService];
+const CORE = [SpaceService, AccountConnectionService, ConnectionRoleService, BillingService];
 
 /** CodeCatalyst in the worker: the services and the role validation job. */
 @Module({

@@ -9,3 +9,4 @@ export * from './graphql/account-connection.models';
 export * from './connection-role.service';
 export * from './domain/role-check';
 export * from './jobs/validate-connection-role.handler';
+export * from './billing.service';

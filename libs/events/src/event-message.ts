@@ -19,7 +19,9 @@ export type DomainEventType =
   | 'codecatalyst.connection.expired'
   | 'codecatalyst.connection.role-associated'
   | 'codecatalyst.connection.role-disassociated'
-  | 'codecatalyst.connection.role-validation-changed';
+  | 'codecatalyst.connection.role-validation-changed'
+  | 'codecatalyst.connection.deleted'
+  | 'codecatalyst.space.billing-changed';
 
 /** What a service records, in the transaction of the change. */
 export interface DomainEvent {

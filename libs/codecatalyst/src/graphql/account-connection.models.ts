@@ -89,6 +89,21 @@ export class ConnectionRoleInput {
   @Field() roleArn!: string;
 }
 
+@ObjectType('BillingAuthorization')
+export class BillingAuthorizationModel {
+  @Field(() => ID) connectionId!: string;
+  @Field({ description: 'Whether the account allows the space to use paid tiers' })
+  paidTiersAuthorized!: boolean;
+  @Field({ description: "Whether this connection's account is the space's billing account" })
+  isBillingConnection!: boolean;
+}
+
+@InputType()
+export class PutBillingAuthorizationInput {
+  @Field(() => ID) connectionId!: string;
+  @Field() authorizePaidTiers!: boolean;
+}
+
 @ObjectType('RequestAccountConnectionPayload')
 export class RequestAccountConnectionPayload {
   @Field(() => AccountConnectionModel) connection!: AccountConnectionModel;

@@ -21,6 +21,7 @@ import {
 } from '@accountlink/tenancy';
 import DataLoader from 'dataloader';
 import { AccountCaller, AccountConnectionService } from '../account-connection.service';
+import { BillingService } from '../billing.service';
 import { ConnectionRoleService } from '../connection-role.service';
 import {
   AcceptAccountConnectionInput,
@@ -28,6 +29,8 @@ import {
   AccountConnectionModel,
   AccountConnectionStatusEnum,
   AccountConnectionTransitionModel,
+  BillingAuthorizationModel,
+  PutBillingAuthorizationInput,
   ConnectionRoleInput,
   ConnectionRoleModel,
   PendingAccountConnectionModel,
@@ -43,6 +46,7 @@ export class AccountConnectionResolver {
     private readonly throttle: ThrottleService,
     private readonly settings: TenantSettingsService,
     private readonly roleService: ConnectionRoleService,
+    private readonly billing: BillingService,
   ) {}
 
   @Mutation(() => RequestAccountConnectionPayload, {
@@ -177,6 +181,46 @@ export class AccountConnectionResolver {
   ): Promise<ConnectionRoleModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
     return (await this.roleService.list(principal, connectionId)).map(ConnectionRoleModel.from);
+  }
+
+  @Query(() => BillingAuthorizationModel, {
+    description: "GetBillingAuthorization, by principals of the connection's account",
+  })
+  async billingAuthorization(
+    @Context() { ctx }: GqlContext,
+    @Args('connectionId', { type: () => ID }) connectionId: string,
+  ): Promise<BillingAuthorizationModel> {
+    return this.billing.authorization(requireTenantPrincipal(await ctx.principal()), connectionId);
+  }
+
+  @Mutation(() => BillingAuthorizationModel, {
+    description: "PutBillingAuthorization, by principals of the connection's account",
+  })
+  async putBillingAuthorization(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: PutBillingAuthorizationInput,
+  ): Promise<BillingAuthorizationModel> {
+    return this.billing.putAuthorization(
+      requireTenantPrincipal(await ctx.principal()),
+      input.connectionId,
+      input.authorizePaidTiers,
+    );
+  }
+
+  @Mutation(() => AccountConnectionModel, {
+    description:
+      'DeleteConnection, by a Space administrator or a principal of the account; returns it as it was',
+  })
+  async deleteAccountConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('connectionId', { type: () => ID }) connectionId: string,
+  ): Promise<AccountConnectionModel> {
+    return AccountConnectionModel.from(
+      await this.billing.deleteConnection(
+        requireTenantPrincipal(await ctx.principal()),
+        connectionId,
+      ),
+    );
   }
 
   @ResolveField(() => [ConnectionRoleModel], {

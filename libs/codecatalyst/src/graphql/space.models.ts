@@ -33,6 +33,8 @@ export class SpaceModel {
   @Field() region!: string;
   @Field(() => SpaceTierEnum) tier!: SpaceTierEnum;
   @Field() createdAt!: Date;
+  /** Resolved to `billingConnection`; not a field of its own. */
+  billingConnectionId!: string | null;
 
   static from(row: Space): SpaceModel {
     return {
@@ -42,6 +44,7 @@ export class SpaceModel {
       region: row.region,
       tier: row.tier as SpaceTierEnum,
       createdAt: row.createdAt,
+      billingConnectionId: row.billingConnectionId,
     };
   }
 }
@@ -59,6 +62,18 @@ export class SpaceMemberInput {
   @Field(() => ID) spaceId!: string;
   @Field(() => ID) userId!: string;
   @Field(() => SpaceRoleEnum) role!: SpaceRoleEnum;
+}
+
+@InputType()
+export class SetSpaceBillingConnectionInput {
+  @Field(() => ID) spaceId!: string;
+  @Field(() => ID) connectionId!: string;
+}
+
+@InputType()
+export class UpdateSpaceTierInput {
+  @Field(() => ID) spaceId!: string;
+  @Field(() => SpaceTierEnum) tier!: SpaceTierEnum;
 }
 
 @InputType()

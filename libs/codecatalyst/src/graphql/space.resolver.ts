@@ -17,20 +17,29 @@ import {
   UserModel,
 } from '@accountlink/tenancy';
 import DataLoader from 'dataloader';
+import { AccountConnectionService } from '../account-connection.service';
+import { BillingService } from '../billing.service';
 import { MemberWithUser, SpaceService } from '../space.service';
+import { AccountConnectionModel } from './account-connection.models';
 import {
   CreateSpaceInput,
   RemoveSpaceMemberInput,
+  SetSpaceBillingConnectionInput,
   SpaceConnection,
   SpaceMemberInput,
   SpaceMemberModel,
   SpaceModel,
   SpaceRoleEnum,
+  UpdateSpaceTierInput,
 } from './space.models';
 
 @Resolver(() => SpaceModel)
 export class SpaceResolver {
-  constructor(private readonly spaceService: SpaceService) {}
+  constructor(
+    private readonly spaceService: SpaceService,
+    private readonly billing: BillingService,
+    private readonly connectionService: AccountConnectionService,
+  ) {}
 
   @Mutation(() => SpaceModel, { description: 'By a user, who becomes its Space administrator' })
   async createSpace(
@@ -105,6 +114,73 @@ export class SpaceResolver {
   ): Promise<SpaceModel> {
     const user = requireUserPrincipal(await ctx.principal());
     return SpaceModel.from(await this.spaceService.removeMember(user, input.spaceId, input.userId));
+  }
+
+  @Mutation(() => SpaceModel, {
+    description:
+      'Space administrators: designate another verified connection as the billing account',
+  })
+  async setSpaceBillingConnection(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: SetSpaceBillingConnectionInput,
+  ): Promise<SpaceModel> {
+    const user = requireUserPrincipal(await ctx.principal());
+    return SpaceModel.from(
+      await this.billing.setBillingConnection(user, input.spaceId, input.connectionId),
+    );
+  }
+
+  @Mutation(() => SpaceModel, {
+    description:
+      'Space administrators: STANDARD and ENTERPRISE need a billing account that authorizes paid tiers',
+  })
+  async updateSpaceTier(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateSpaceTierInput,
+  ): Promise<SpaceModel> {
+    const user = requireUserPrincipal(await ctx.principal());
+    return SpaceModel.from(await this.billing.updateTier(user, input.spaceId, input.tier));
+  }
+
+  @ResolveField(() => AccountConnectionModel, {
+    nullable: true,
+    description: 'The verified connection whose account pays for the space',
+  })
+  async billingConnection(
+    @Parent() space: SpaceModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<AccountConnectionModel | null> {
+    if (!space.billingConnectionId) {
+      return null;
+    }
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'codecatalyst.billingConnection',
+      () =>
+        new DataLoader((ids: readonly string[]) =>
+          this.connectionService.byIds(principal.tenantId, ids),
+        ),
+    );
+    const row = await loader.load(space.billingConnectionId);
+    return row ? AccountConnectionModel.from(row) : null;
+  }
+
+  @ResolveField(() => [AccountConnectionModel], {
+    description: 'The connections of the space that are not pending',
+  })
+  async accountConnections(
+    @Parent() space: SpaceModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<AccountConnectionModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const loader = ctx.memo(
+      'codecatalyst.spaceConnections',
+      () =>
+        new DataLoader((ids: readonly string[]) =>
+          this.connectionService.ofSpaces(principal.tenantId, ids),
+        ),
+    );
+    return (await loader.load(space.id)).map(AccountConnectionModel.from);
   }
 
   @ResolveField(() => [SpaceMemberModel])

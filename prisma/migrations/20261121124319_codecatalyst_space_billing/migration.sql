@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "spaces" ADD COLUMN     "billingConnectionId" UUID;
