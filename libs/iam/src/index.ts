@@ -5,3 +5,4 @@ export * from './iam.module';
 export * from './jobs/role-changed.handler';
 export * from './role-change-listeners';
 export * from './role.service';
+export * from './domain/role-lookup';

@@ -1,16 +1,10 @@
-import { evaluateAssumeRole, parseRoleArn, parseTrustPolicy } from '@accountlink/iam';
+import { evaluateAssumeRole, resolveAssumableRole, RoleRecord } from '@accountlink/iam';
 import { spaceArn } from './space-rules';
 
 export const CODECATALYST_PRINCIPALS = [
   'codecatalyst.amazonaws.com',
   'codecatalyst-runner.amazonaws.com',
 ] as const;
-
-export interface RoleSnapshot {
-  path: string;
-  roleName: string;
-  assumeRolePolicyDocument: string;
-}
 
 export interface RoleCheck {
   status: 'VALID' | 'INVALID';
@@ -25,41 +19,19 @@ export interface RoleCheck {
  */
 export function checkCodeCatalystRole(
   roleArn: string,
-  role: RoleSnapshot | null,
+  role: RoleRecord | null,
   context: { accountId: string; spaceId: string },
 ): RoleCheck {
-  const parsed = parseRoleArn(roleArn);
-  if (!parsed || parsed.accountId !== context.accountId) {
-    return {
-      status: 'INVALID',
-      reason: `${roleArn} is not a role ARN of account ${context.accountId}`,
-    };
-  }
-  if (!role) {
-    return {
-      status: 'INVALID',
-      reason: `Role ${parsed.roleName} does not exist in account ${context.accountId}`,
-    };
-  }
-  if (role.path !== parsed.path || role.roleName !== parsed.roleName) {
-    return {
-      status: 'INVALID',
-      reason: `Role ${role.roleName} exists with path ${role.path}, not as ${roleArn}`,
-    };
-  }
-  const policy = parseTrustPolicy(role.assumeRolePolicyDocument);
-  if (!policy.ok) {
-    return {
-      status: 'INVALID',
-      reason: `The trust policy of ${roleArn} is invalid: ${policy.message}`,
-    };
+  const resolved = resolveAssumableRole(roleArn, role, context.accountId);
+  if (!resolved.ok) {
+    return { status: 'INVALID', reason: resolved.reason };
   }
   const space = spaceArn(context.spaceId);
   const sources = [space, `${space}/project/00000000-0000-0000-0000-000000000000`];
   let lastReason = '';
   for (const service of CODECATALYST_PRINCIPALS) {
     for (const source of sources) {
-      const decision = evaluateAssumeRole(policy.policy, {
+      const decision = evaluateAssumeRole(resolved.policy, {
         principal: { type: 'Service', id: service },
         context: { 'aws:SourceArn': source, 'aws:SourceAccount': context.accountId },
       });

@@ -1,4 +1,5 @@
-import { checkConnectionRole, RoleSnapshot } from './role-check';
+import { RoleRecord } from '@accountlink/iam';
+import { checkConnectionRole } from './role-check';
 
 const ENV = '222222222222';
 const MGMT = '111111111111';
@@ -17,8 +18,7 @@ const policy = (service: string, sourceAccount?: string) =>
       },
     ],
   });
-const role = (doc: string, path = '/'): RoleSnapshot => ({
-  accountId: ENV,
+const role = (doc: string, path = '/'): RoleRecord => ({
   path,
   roleName: 'R',
   assumeRolePolicyDocument: doc,

@@ -1,12 +1,5 @@
-import { evaluateAssumeRole, parseRoleArn, parseTrustPolicy } from '@accountlink/iam';
+import { evaluateAssumeRole, resolveAssumableRole, RoleRecord } from '@accountlink/iam';
 import { RoleKind, ROLE_FIELDS } from './connection-rules';
-
-export interface RoleSnapshot {
-  accountId: string;
-  path: string;
-  roleName: string;
-  assumeRolePolicyDocument: string;
-}
 
 export interface RoleCheck {
   status: 'VALID' | 'INVALID';
@@ -21,37 +14,15 @@ export interface RoleCheck {
 export function checkConnectionRole(
   kind: RoleKind,
   roleArn: string,
-  role: RoleSnapshot | null,
+  role: RoleRecord | null,
   context: { environmentAccountId: string; managementAccountId: string },
 ): RoleCheck {
-  const parsed = parseRoleArn(roleArn);
-  if (!parsed || parsed.accountId !== context.environmentAccountId) {
-    return {
-      status: 'INVALID',
-      reason: `${roleArn} is not a role ARN of account ${context.environmentAccountId}`,
-    };
-  }
-  if (!role) {
-    return {
-      status: 'INVALID',
-      reason: `Role ${parsed.roleName} does not exist in account ${context.environmentAccountId}`,
-    };
-  }
-  if (role.path !== parsed.path || role.roleName !== parsed.roleName) {
-    return {
-      status: 'INVALID',
-      reason: `Role ${role.roleName} exists with path ${role.path}, not as ${roleArn}`,
-    };
-  }
-  const policy = parseTrustPolicy(role.assumeRolePolicyDocument);
-  if (!policy.ok) {
-    return {
-      status: 'INVALID',
-      reason: `The trust policy of ${roleArn} is invalid: ${policy.message}`,
-    };
+  const resolved = resolveAssumableRole(roleArn, role, context.environmentAccountId);
+  if (!resolved.ok) {
+    return { status: 'INVALID', reason: resolved.reason };
   }
   const service = serviceFor(kind);
-  const decision = evaluateAssumeRole(policy.policy, {
+  const decision = evaluateAssumeRole(resolved.policy, {
     principal: { type: 'Service', id: service },
     context: { 'aws:SourceAccount': context.managementAccountId },
   });
