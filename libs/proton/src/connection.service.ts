@@ -327,6 +327,28 @@ export class ConnectionService {
     );
   }
 
+  /** Role validations of many connections in one query (GraphQL field batching). */
+  async validationsOf(tenantId: string, ids: readonly string[]) {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.connectionRoleValidation.findMany({
+        where: { tenantId, connectionId: { in: [...ids] } },
+        orderBy: { kind: 'asc' },
+      }),
+    );
+    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+  }
+
+  /** History of many connections in one query (GraphQL field batching). */
+  async historyOf(tenantId: string, ids: readonly string[]) {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.connectionTransition.findMany({
+        where: { tenantId, connectionId: { in: [...ids] } },
+        orderBy: { id: 'asc' },
+      }),
+    );
+    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+  }
+
   private async move(
     caller: ProtonCaller,
     id: string,

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { AppError, DEFAULT_REGION, isAwsRegion, Principal } from '@accountlink/common';
 
 /**
@@ -26,6 +27,14 @@ export class RequestContext {
       this.memos.set(key, create());
     }
     return this.memos.get(key) as T;
+  }
+
+  /**
+   * A per-request batch loader under `key`: every `load` of one tick becomes one call of `fetch`
+   * (no N+1 in field resolvers). No caching, so a subscription sees fresh data on every event.
+   */
+  batch<V>(key: string, fetch: (ids: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    return this.memo(key, () => new DataLoader<string, V>(fetch, { cache: false }));
   }
 
   principal(): Promise<Principal> {

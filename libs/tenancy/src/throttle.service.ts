@@ -22,16 +22,12 @@ export class ThrottleService implements OnApplicationShutdown {
 
   async check(tenantId: string, accountId: string): Promise<void> {
     const { requestsPerSecondPerAccount: limit } = await this.settings.get(tenantId);
-    const second = Math.floor(Date.now() / 1000);
-    const key = `${this.config.redisPrefix}:rate:${tenantId}:${accountId}:${second}`;
-    const results = await this.redis.multi().incr(key).expire(key, 2).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
-    if (count > limit) {
-      throw new AppError(
-        ErrorCode.THROTTLED,
-        `Rate exceeded: account ${accountId} may make ${limit} requests per second`,
-      );
-    }
+    await this.hit(
+      `rate:${tenantId}:${accountId}`,
+      limit,
+      1,
+      `Rate exceeded: account ${accountId} may make ${limit} requests per second`,
+    );
   }
 
   /**

@@ -19,7 +19,6 @@ import {
   TenantSettingsService,
   ThrottleService,
 } from '@accountlink/tenancy';
-import DataLoader from 'dataloader';
 import { AccountCaller, AccountConnectionService } from '../account-connection.service';
 import { BillingService } from '../billing.service';
 import { ConnectionRoleService } from '../connection-role.service';
@@ -231,15 +230,10 @@ export class AccountConnectionResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<ConnectionRoleModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'codecatalyst.roles',
-      () =>
-        new DataLoader(
-          (ids: readonly string[]) => this.roleService.rolesOf(principal.tenantId, ids),
-          { cache: false },
-        ),
-    );
-    return (await loader.load(c.id)).map(ConnectionRoleModel.from);
+    const rows = await ctx
+      .batch('codecatalyst.roles', (ids) => this.roleService.rolesOf(principal.tenantId, ids))
+      .load(c.id);
+    return rows.map(ConnectionRoleModel.from);
   }
 
   @ResolveField(() => [AccountConnectionTransitionModel], {
@@ -250,15 +244,10 @@ export class AccountConnectionResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<AccountConnectionTransitionModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'codecatalyst.history',
-      () =>
-        new DataLoader(
-          (ids: readonly string[]) => this.connections.historyOf(principal.tenantId, ids),
-          { cache: false },
-        ),
-    );
-    return (await loader.load(c.id)).map((r) => ({
+    const rows = await ctx
+      .batch('codecatalyst.history', (ids) => this.connections.historyOf(principal.tenantId, ids))
+      .load(c.id);
+    return rows.map((r) => ({
       at: r.at,
       actor: r.actor,
       from: r.fromStatus as AccountConnectionStatusEnum | null,

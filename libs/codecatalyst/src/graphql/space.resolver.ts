@@ -16,10 +16,9 @@ import {
   requireUserPrincipal,
   UserModel,
 } from '@accountlink/tenancy';
-import DataLoader from 'dataloader';
 import { AccountConnectionService } from '../account-connection.service';
 import { BillingService } from '../billing.service';
-import { MemberWithUser, SpaceService } from '../space.service';
+import { SpaceService } from '../space.service';
 import { AccountConnectionModel } from './account-connection.models';
 import {
   CreateSpaceInput,
@@ -154,14 +153,11 @@ export class SpaceResolver {
       return null;
     }
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'codecatalyst.billingConnection',
-      () =>
-        new DataLoader((ids: readonly string[]) =>
-          this.connectionService.byIds(principal.tenantId, ids),
-        ),
-    );
-    const row = await loader.load(space.billingConnectionId);
+    const row = await ctx
+      .batch('codecatalyst.billingConnection', (ids) =>
+        this.connectionService.byIds(principal.tenantId, ids),
+      )
+      .load(space.billingConnectionId);
     return row ? AccountConnectionModel.from(row) : null;
   }
 
@@ -173,14 +169,12 @@ export class SpaceResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<AccountConnectionModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'codecatalyst.spaceConnections',
-      () =>
-        new DataLoader((ids: readonly string[]) =>
-          this.connectionService.ofSpaces(principal.tenantId, ids),
-        ),
-    );
-    return (await loader.load(space.id)).map(AccountConnectionModel.from);
+    const rows = await ctx
+      .batch('codecatalyst.spaceConnections', (ids) =>
+        this.connectionService.ofSpaces(principal.tenantId, ids),
+      )
+      .load(space.id);
+    return rows.map(AccountConnectionModel.from);
   }
 
   @ResolveField(() => [SpaceMemberModel])
@@ -189,15 +183,13 @@ export class SpaceResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<SpaceMemberModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'codecatalyst.members',
-      () =>
-        new DataLoader<string, MemberWithUser[]>(async (ids) => {
-          const bySpace = await this.spaceService.membersOf(principal.tenantId, ids);
-          return ids.map((id) => bySpace.get(id) ?? []);
-        }),
-    );
-    return (await loader.load(space.id)).map((m) => ({
+    const members = await ctx
+      .batch('codecatalyst.members', async (ids) => {
+        const bySpace = await this.spaceService.membersOf(principal.tenantId, ids);
+        return ids.map((id) => bySpace.get(id) ?? []);
+      })
+      .load(space.id);
+    return members.map((m) => ({
       user: UserModel.from(m.user),
       role: m.role as SpaceRoleEnum,
       addedAt: m.createdAt,

@@ -11,10 +11,8 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import { Principal, RelayConnection, toConnection } from '@accountlink/common';
-import { PrismaService } from '@accountlink/db';
 import { EventBus, EventMessage } from '@accountlink/events';
 import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
-import DataLoader from 'dataloader';
 import { ConnectionService, ConnectionSnapshot } from '../connection.service';
 import { TagService } from '../tag.service';
 import {
@@ -38,7 +36,6 @@ export class ConnectionResolver {
     private readonly connections: ConnectionService,
     private readonly tagService: TagService,
     private readonly throttle: ThrottleService,
-    private readonly prisma: PrismaService,
     private readonly bus: EventBus,
   ) {}
 
@@ -184,18 +181,12 @@ export class ConnectionResolver {
     if (principal.kind === 'ACCOUNT' && principal.accountId !== c.environmentAccountId) {
       return [];
     }
-    const loader = ctx.memo(
-      'proton.tags',
-      () =>
-        new DataLoader<string, TagModel[]>(
-          async (arns) => {
-            const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
-            return arns.map((arn) => byArn.get(arn) ?? []);
-          },
-          { cache: false },
-        ),
-    );
-    return loader.load(c.arn);
+    return ctx
+      .batch('proton.tags', async (arns) => {
+        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
+        return arns.map((arn) => byArn.get(arn) ?? []);
+      })
+      .load(c.arn);
   }
 
   @ResolveField(() => [RoleValidationModel])
@@ -204,31 +195,16 @@ export class ConnectionResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<RoleValidationModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'proton.roleValidation',
-      () =>
-        new DataLoader<string, RoleValidationModel[]>(
-          async (ids) => {
-            const rows = await this.prisma.withTenant(principal.tenantId, (tx) =>
-              tx.connectionRoleValidation.findMany({
-                where: { connectionId: { in: [...ids] } },
-                orderBy: { kind: 'asc' },
-              }),
-            );
-            return ids.map((id) =>
-              rows
-                .filter((r) => r.connectionId === id)
-                .map((r) => ({
-                  ...r,
-                  kind: r.kind as RoleValidationModel['kind'],
-                  status: r.status as RoleValidationModel['status'],
-                })),
-            );
-          },
-          { cache: false },
-        ),
-    );
-    return loader.load(c.id);
+    const rows = await ctx
+      .batch('proton.roleValidation', (ids) =>
+        this.connections.validationsOf(principal.tenantId, ids),
+      )
+      .load(c.id);
+    return rows.map((r) => ({
+      ...r,
+      kind: r.kind as RoleValidationModel['kind'],
+      status: r.status as RoleValidationModel['status'],
+    }));
   }
 
   @ResolveField(() => [ConnectionTransitionModel], {
@@ -239,33 +215,16 @@ export class ConnectionResolver {
     @Context() { ctx }: GqlContext,
   ): Promise<ConnectionTransitionModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    const loader = ctx.memo(
-      'proton.history',
-      () =>
-        new DataLoader<string, ConnectionTransitionModel[]>(
-          async (ids) => {
-            const rows = await this.prisma.withTenant(principal.tenantId, (tx) =>
-              tx.connectionTransition.findMany({
-                where: { connectionId: { in: [...ids] } },
-                orderBy: { id: 'asc' },
-              }),
-            );
-            return ids.map((id) =>
-              rows
-                .filter((r) => r.connectionId === id)
-                .map((r) => ({
-                  at: r.at,
-                  actor: r.actor,
-                  from: r.fromStatus as EnvironmentAccountConnectionStatus | null,
-                  to: r.toStatus as EnvironmentAccountConnectionStatus,
-                  reason: r.reason,
-                })),
-            );
-          },
-          { cache: false },
-        ),
-    );
-    return loader.load(c.id);
+    const rows = await ctx
+      .batch('proton.history', (ids) => this.connections.historyOf(principal.tenantId, ids))
+      .load(c.id);
+    return rows.map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      from: r.fromStatus as EnvironmentAccountConnectionStatus | null,
+      to: r.toStatus as EnvironmentAccountConnectionStatus,
+      reason: r.reason,
+    }));
   }
 
   @Subscription(() => EnvironmentAccountConnectionModel, {
