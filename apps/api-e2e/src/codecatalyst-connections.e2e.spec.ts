@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expireDueConnections } from '@accountlink/codecatalyst';
-import {
-  accountKey,
-  CallOptions,
-  createAccount,
-  createTenant,
-  fails,
-  ok,
-  TestTenant,
-} from './test/client';
+import { accountKey, CallOptions, createAccount, createTenant, fails, ok } from './test/client';
+import { ACCEPT, ACCOUNT, REQUEST, request, World, world } from './test/codecatalyst';
 import { count, ownerPool } from './test/db';
 import { waitUntil } from './test/proton';
 
-const ACCOUNT = '111122223333';
-const REQUEST = `mutation($input: RequestAccountConnectionInput!) {
-  requestAccountConnection(input: $input) { token connection { id arn spaceId accountId displayName description status paidTiersAuthorized verifiedAt expiresAt } } }`;
 const PENDING =
   'query($t: String!) { pendingAccountConnection(token: $t) { spaceName displayName description accountId expiresAt } }';
-const ACCEPT =
-  'mutation($t: String!, $p: Boolean) { acceptAccountConnection(input: { token: $t, authorizePaidTiers: $p }) { id status paidTiersAuthorized verifiedAt history { from to actor reason } } }';
 const REJECT =
   'mutation($t: String!) { rejectAccountConnection(input: { token: $t }) { id status } }';
 const GET =
@@ -27,89 +15,6 @@ const LIST =
   'query($s: ID) { accountConnections(spaceId: $s) { edges { node { id status accountId } } } }';
 const LIST_PENDING =
   'query($s: ID!) { pendingAccountConnections(spaceId: $s) { edges { node { id status } } } }';
-
-interface World {
-  tenant: TestTenant;
-  admin: CallOptions;
-  power: CallOptions;
-  limited: CallOptions;
-  outsider: CallOptions;
-  spaceId: string;
-  account(region?: string): Promise<CallOptions>;
-}
-
-async function newUser(
-  tenant: TestTenant,
-  name: string,
-): Promise<{ id: string; key: CallOptions }> {
-  const u = await ok<{ createUser: { id: string } }>(
-    'mutation($n: String!, $e: String!) { createUser(input: { name: $n, email: $e }) { id } }',
-    { n: name, e: `${name}-${randomUUID().slice(0, 6)}@example.com` },
-    tenant.admin,
-  );
-  const k = await ok<{ createApiKey: { key: string } }>(
-    'mutation($u: ID) { createApiKey(input: { userId: $u }) { key } }',
-    { u: u.createUser.id },
-    tenant.admin,
-  );
-  return { id: u.createUser.id, key: { token: k.createApiKey.key } };
-}
-
-/** A tenant with a space in us-west-2 (admin, power user, limited member, outsider) and the account. */
-async function world(): Promise<World> {
-  const tenant = await createTenant('ccconn');
-  await createAccount(tenant, ACCOUNT);
-  const [admin, power, limited, outsider] = [
-    await newUser(tenant, 'admin'),
-    await newUser(tenant, 'power'),
-    await newUser(tenant, 'limited'),
-    await newUser(tenant, 'outsider'),
-  ];
-  const space = await ok<{ createSpace: { id: string } }>(
-    'mutation { createSpace(input: { name: "partner-space", region: "us-west-2" }) { id } }',
-    {},
-    admin.key,
-  );
-  const spaceId = space.createSpace.id;
-  const ADD =
-    'mutation($s: ID!, $u: ID!, $r: SpaceRole!) { addSpaceMember(input: { spaceId: $s, userId: $u, role: $r }) { id } }';
-  await ok(ADD, { s: spaceId, u: power.id, r: 'POWER_USER' }, admin.key);
-  await ok(ADD, { s: spaceId, u: limited.id, r: 'LIMITED_ACCESS' }, admin.key);
-  return {
-    tenant,
-    admin: admin.key,
-    power: power.key,
-    limited: limited.key,
-    outsider: outsider.key,
-    spaceId,
-    // A fresh account key each time, so the per-caller attempt limit of one test does not leak into another.
-    account: async (region = 'us-west-2') => ({ ...(await accountKey(tenant, ACCOUNT)), region }),
-  };
-}
-
-async function request(
-  w: World,
-  by: CallOptions = w.admin,
-): Promise<{ token: string; id: string }> {
-  const data = await ok<{
-    requestAccountConnection: { token: string; connection: { id: string } };
-  }>(
-    REQUEST,
-    {
-      input: {
-        spaceId: w.spaceId,
-        accountId: ACCOUNT,
-        displayName: 'Production',
-        description: 'prod workloads',
-      },
-    },
-    by,
-  );
-  return {
-    token: data.requestAccountConnection.token,
-    id: data.requestAccountConnection.connection.id,
-  };
-}
 
 const NOT_FOUND = {
   code: 'NOT_FOUND',

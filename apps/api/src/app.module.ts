@@ -13,6 +13,7 @@ import { AuthService, TenancyModule, ThrottleModule } from '@accountlink/tenancy
 import { AwsJsonController } from './aws/aws-json.controller';
 import { Redis } from 'ioredis';
 import { graphqlOptions } from './graphql/graphql.options';
+import { ResourceTagsResolver } from './graphql/resource-tags.resolver';
 import { HealthController } from './http/health.controller';
 import { MetricsController } from './http/metrics.controller';
 import { PROBE_REDIS } from './http/probe-redis';
@@ -38,6 +39,7 @@ import { PROBE_REDIS } from './http/probe-redis';
   ],
   controllers: [HealthController, MetricsController, AwsJsonController],
   providers: [
+    ResourceTagsResolver,
     {
       provide: PROBE_REDIS,
       inject: [APP_CONFIG],

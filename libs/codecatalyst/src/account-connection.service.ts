@@ -15,7 +15,8 @@ import {
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
+import { DomainEventType } from '@accountlink/events';
+import { recordConnectionEvent } from './connection-events';
 import { findAccount, TenantSettingsService } from '@accountlink/tenancy';
 import {
   AccountConnectionStatus,
@@ -87,7 +88,7 @@ export class AccountConnectionService {
         );
       }
       if (live) {
-        await tx.accountConnection.update({
+        const replaced = await tx.accountConnection.update({
           where: { id: live.id },
           data: {
             status: 'EXPIRED',
@@ -96,12 +97,11 @@ export class AccountConnectionService {
             version: { increment: 1 },
             lastModifiedAt: new Date(),
           },
+          include: { space: true },
         });
         await this.record(
           tx,
-          live.id,
-          live.tenantId,
-          live.accountId,
+          replaced,
           `user:${caller.userId}`,
           'PENDING_VERIFICATION',
           'EXPIRED',
@@ -130,9 +130,7 @@ export class AccountConnectionService {
       });
       await this.record(
         tx,
-        connection.id,
-        connection.tenantId,
-        connection.accountId,
+        connection,
         `user:${caller.userId}`,
         null,
         'PENDING_VERIFICATION',
@@ -180,16 +178,26 @@ export class AccountConnectionService {
     if (!isUuid(id)) {
       return null;
     }
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const connection = await tx.accountConnection.findFirst({
-        where: { id, tenantId: principal.tenantId },
-        include: { space: true },
-      });
-      if (!connection || !(await this.canSee(tx, principal, connection))) {
-        return null;
-      }
-      return connection;
+    return this.prisma.withTenant(principal.tenantId, (tx) => this.visibleIn(tx, principal, id));
+  }
+
+  /** The connection if this principal may see it, in the caller's transaction; else null. */
+  async visibleIn(
+    tx: Tx,
+    principal: TenantPrincipal,
+    id: string,
+  ): Promise<AccountConnectionRow | null> {
+    if (!isUuid(id)) {
+      return null;
+    }
+    const connection = await tx.accountConnection.findFirst({
+      where: { id, tenantId: principal.tenantId },
+      include: { space: true },
     });
+    if (!connection || !(await this.canSee(tx, principal, connection))) {
+      return null;
+    }
+    return connection;
   }
 
   /**
@@ -247,6 +255,14 @@ export class AccountConnectionService {
       });
     });
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
+  }
+
+  /** Refuses users who do not manage the space's connections (administrators and power users do). */
+  async requireManager(caller: UserCaller, spaceId: string): Promise<void> {
+    const role = await this.prisma.withTenant(caller.tenantId, (tx) =>
+      this.roleIn(tx, caller.tenantId, caller.userId, spaceId),
+    );
+    requireConnectionManager(role, spaceId);
   }
 
   /** Connections by id (GraphQL batching: billing connections of a page of spaces). */
@@ -319,18 +335,17 @@ export class AccountConnectionService {
           data: { billingConnectionId: connection.id },
         });
       }
+      const result = { ...updated, space: connection.space };
       await this.record(
         tx,
-        connection.id,
-        connection.tenantId,
-        connection.accountId,
+        result,
         `account:${caller.accountId}`,
         'PENDING_VERIFICATION',
         to,
         reason,
         to === 'VERIFIED' ? 'codecatalyst.connection.verified' : 'codecatalyst.connection.rejected',
       );
-      return { ...updated, space: connection.space };
+      return result;
     });
   }
 
@@ -397,7 +412,8 @@ export class AccountConnectionService {
     return this.roleIn(tx, caller.tenantId, caller.userId, spaceId);
   }
 
-  private async roleIn(
+  /** The user's role in the space, or null when not a member. */
+  async roleIn(
     tx: Tx,
     tenantId: string,
     userId: string,
@@ -413,11 +429,10 @@ export class AccountConnectionService {
     return member?.role ?? null;
   }
 
+  /** A status transition: its history row and its event. */
   private async record(
     tx: Tx,
-    connectionId: string,
-    tenantId: string,
-    accountId: string,
+    connection: AccountConnectionRow,
     actor: string,
     from: AccountConnectionStatus | null,
     to: AccountConnectionStatus,
@@ -425,16 +440,16 @@ export class AccountConnectionService {
     type: DomainEventType,
   ): Promise<void> {
     await tx.accountConnectionTransition.create({
-      data: { tenantId, connectionId, actor, fromStatus: from, toStatus: to, reason },
+      data: {
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
+        actor,
+        fromStatus: from,
+        toStatus: to,
+        reason,
+      },
     });
-    await recordEvent(tx, {
-      tenantId,
-      type,
-      aggregateType: 'AccountConnection',
-      aggregateId: connectionId,
-      accountIds: [accountId],
-      payload: { connectionId, from, to, actor },
-    });
+    await recordConnectionEvent(tx, type, connection, actor, { from, to, reason });
   }
 }
 

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, TenantPrincipal } from '@accountlink/common';
-import { PrismaService, Space, SpaceTier, Tx } from '@accountlink/db';
+import { dropResourceTags, PrismaService, Space, SpaceTier, Tx } from '@accountlink/db';
 import { recordEvent } from '@accountlink/events';
 import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
+import { actorOf, recordConnectionEvent } from './connection-events';
+import { connectionArn } from './domain/connection-rules';
 import { requireSpaceAdministrator, SpaceRole } from './domain/space-rules';
 import { UserCaller } from './space.service';
 
@@ -60,10 +62,17 @@ export class BillingService {
           `Space ${space.name} is on the ${space.tier} tier paid by this account; move it to FREE first`,
         );
       }
-      await tx.accountConnection.update({
+      const updated = await tx.accountConnection.update({
         where: { id: connectionId },
         data: { paidTiersAuthorized: authorizePaidTiers, lastModifiedAt: new Date() },
+        include: { space: true },
       });
+      await recordConnectionEvent(
+        tx,
+        'codecatalyst.connection.billing-authorization-changed',
+        updated,
+        `account:${current.accountId}`,
+      );
       await this.event(
         tx,
         space,
@@ -172,14 +181,17 @@ export class BillingService {
       if (count === 0) {
         throw AppError.notFound(`Account connection ${connectionId} was not found`);
       }
-      await recordEvent(tx, {
-        tenantId: space.tenantId,
-        type: 'codecatalyst.connection.deleted',
-        aggregateType: 'AccountConnection',
-        aggregateId: connectionId,
-        accountIds: [connection.accountId],
-        payload: { connectionId, spaceId: space.id, actor: actorOf(principal) },
-      });
+      await dropResourceTags(
+        tx,
+        space.tenantId,
+        connectionArn(space.region, connection.accountId, connectionId),
+      );
+      await recordConnectionEvent(
+        tx,
+        'codecatalyst.connection.deleted',
+        connection,
+        actorOf(principal),
+      );
       return connection;
     });
   }
@@ -258,15 +270,4 @@ export async function lockSpace(tx: Tx, spaceId: string): Promise<Space> {
     throw AppError.notFound(`Space ${spaceId} was not found`);
   }
   return tx.space.findUniqueOrThrow({ where: { id: spaceId } });
-}
-
-function actorOf(principal: TenantPrincipal): string {
-  switch (principal.kind) {
-    case 'USER':
-      return `user:${principal.userId}`;
-    case 'ACCOUNT':
-      return `account:${principal.accountId}`;
-    case 'TENANT_ADMIN':
-      return 'tenant-admin';
-  }
 }

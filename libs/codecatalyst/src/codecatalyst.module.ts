@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@accountlink/events';
 import { IamModule } from '@accountlink/iam';
 import { TenancyModule, ThrottleModule } from '@accountlink/tenancy';
 import { AccountConnectionService } from './account-connection.service';
 import { BillingService } from './billing.service';
 import { ConnectionRoleService } from './connection-role.service';
+import { ConnectionTagService } from './connection-tag.service';
 import { AccountConnectionResolver } from './graphql/account-connection.resolver';
 import { SpaceResolver } from './graphql/space.resolver';
 import { ValidateConnectionRoleHandler } from './jobs/validate-connection-role.handler';
@@ -21,8 +23,9 @@ export class CodeCatalystCoreModule {}
 
 /** CodeCatalyst in the API: the GraphQL edge. */
 @Module({
-  imports: [CodeCatalystCoreModule, TenancyModule, ThrottleModule],
-  providers: [SpaceResolver, AccountConnectionResolver],
+  imports: [CodeCatalystCoreModule, TenancyModule, ThrottleModule, EventsModule],
+  providers: [SpaceResolver, AccountConnectionResolver, ConnectionTagService],
+  exports: [ConnectionTagService],
 })
 export class CodeCatalystModule {}
 

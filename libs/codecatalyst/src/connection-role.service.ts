@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, TenantPrincipal } from '@accountlink/common';
 import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
+import { DomainEventType } from '@accountlink/events';
 import { parseRoleArn, roleNameKey, RoleChangeListeners } from '@accountlink/iam';
-import { AccountConnectionService } from './account-connection.service';
+import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
+import { recordConnectionEvent } from './connection-events';
 import { checkCodeCatalystRole } from './domain/role-check';
 
 const ROLE_ARN =
@@ -69,7 +70,8 @@ export class ConnectionRoleService implements OnModuleInit {
         tx,
         'codecatalyst.connection.role-associated',
         created,
-        connection.accountId,
+        connection,
+        `account:${connection.accountId}`,
       );
       return created;
     });
@@ -97,7 +99,8 @@ export class ConnectionRoleService implements OnModuleInit {
         tx,
         'codecatalyst.connection.role-disassociated',
         existing,
-        connection.accountId,
+        connection,
+        `account:${connection.accountId}`,
       );
       return existing;
     });
@@ -139,9 +142,12 @@ export class ConnectionRoleService implements OnModuleInit {
     connectionId: string,
     roleArn: string,
   ): Promise<void> {
+    // Lock the association first: a validation job and an IAM change can check it at once, and
+    // only the first of them may see the result change (one event per change).
+    await tx.$executeRaw`SELECT 1 FROM "connection_iam_roles" WHERE "connectionId" = ${connectionId}::uuid AND "roleArn" = ${roleArn} FOR UPDATE`;
     const association = await tx.connectionIamRole.findUnique({
       where: { connectionId_roleArn: { connectionId, roleArn } },
-      include: { connection: true },
+      include: { connection: { include: { space: true } } },
     });
     if (!association) {
       return; // disassociated or deleted since the job was queued
@@ -162,7 +168,7 @@ export class ConnectionRoleService implements OnModuleInit {
       accountId: association.connection.accountId,
       spaceId: association.connection.spaceId,
     });
-    await tx.connectionIamRole.update({
+    const updated = await tx.connectionIamRole.update({
       where: { connectionId_roleArn: { connectionId, roleArn } },
       data: { status: result.status, reason: result.reason, checkedAt: new Date() },
     });
@@ -170,8 +176,9 @@ export class ConnectionRoleService implements OnModuleInit {
       await this.event(
         tx,
         'codecatalyst.connection.role-validation-changed',
-        association,
-        association.connection.accountId,
+        updated,
+        association.connection,
+        'system',
       );
     }
   }
@@ -194,15 +201,12 @@ export class ConnectionRoleService implements OnModuleInit {
     tx: Tx,
     type: DomainEventType,
     association: ConnectionRoleRow,
-    accountId: string,
+    connection: AccountConnectionRow,
+    actor: string,
   ): Promise<void> {
-    return recordEvent(tx, {
-      tenantId: association.tenantId,
-      type,
-      aggregateType: 'AccountConnection',
-      aggregateId: association.connectionId,
-      accountIds: [accountId],
-      payload: { connectionId: association.connectionId, roleArn: association.roleArn },
+    return recordConnectionEvent(tx, type, connection, actor, {
+      roleArn: association.roleArn,
+      validation: association.status,
     });
   }
 }

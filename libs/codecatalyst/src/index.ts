@@ -10,3 +10,5 @@ export * from './connection-role.service';
 export * from './domain/role-check';
 export * from './jobs/validate-connection-role.handler';
 export * from './billing.service';
+export * from './connection-events';
+export * from './connection-tag.service';

@@ -6,3 +6,5 @@ export * from './secrets';
 export * from './principal';
 export * from './graphql/relay';
 export * from './aws-wire';
+export * from './aws-validation';
+export * from './graphql/tags';

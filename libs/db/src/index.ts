@@ -15,3 +15,4 @@ export type {
   User,
 } from './generated/prisma/client';
 export { ApiKeyKind, SpaceRole, SpaceTier } from './generated/prisma/enums';
+export * from './resource-tags';

@@ -49,4 +49,19 @@ describe('canSeeEvent', () => {
     expect(canSeeEvent(account('t1', '111111111111'), both)).toBe(true);
     expect(canSeeEvent(account('t1', '333333333333'), both)).toBe(false);
   });
+
+  it('lets the users it names see it, in its tenant only, and no other user', () => {
+    const user = (tenantId: string, userId: string): Principal => ({
+      kind: 'USER',
+      tenantId,
+      tenantName: 'x',
+      userId,
+      keyId: 'k',
+    });
+    const named = { ...event, userIds: ['u1'] };
+    expect(canSeeEvent(user('t1', 'u1'), named)).toBe(true);
+    expect(canSeeEvent(user('t1', 'u2'), named)).toBe(false);
+    expect(canSeeEvent(user('t2', 'u1'), named)).toBe(false);
+    expect(canSeeEvent(user('t1', 'u1'), event)).toBe(false);
+  });
 });

@@ -21,6 +21,8 @@ export type DomainEventType =
   | 'codecatalyst.connection.role-disassociated'
   | 'codecatalyst.connection.role-validation-changed'
   | 'codecatalyst.connection.deleted'
+  | 'codecatalyst.connection.billing-authorization-changed'
+  | 'codecatalyst.connection.tagged'
   | 'codecatalyst.space.billing-changed';
 
 /** What a service records, in the transaction of the change. */
@@ -31,6 +33,8 @@ export interface DomainEvent {
   aggregateId: string;
   /** Accounts whose principals may see the event; tenant administrators always may. */
   accountIds: string[];
+  /** Users who may see it too (CodeCatalyst: the space's administrators and power users then). */
+  userIds?: string[];
   payload: Record<string, unknown>;
 }
 
@@ -42,7 +46,8 @@ export interface EventMessage extends DomainEvent {
 }
 
 /**
- * Who may see an event: administrators of its tenant, and principals of the account it concerns.
+ * Who may see an event: administrators of its tenant, principals of the accounts it concerns, and
+ * the users it names.
  * The tenant check comes first and always applies, so nothing crosses tenants.
  */
 export function canSeeEvent(principal: Principal, event: EventMessage): boolean {
@@ -52,8 +57,10 @@ export function canSeeEvent(principal: Principal, event: EventMessage): boolean 
     case 'TENANT_ADMIN':
       return principal.tenantId === event.tenantId;
     case 'USER':
-      // Users see the events of their spaces, which name them as the audience (CodeCatalyst).
-      return false;
+      // Users see the events that name them as the audience (CodeCatalyst space managers).
+      return (
+        principal.tenantId === event.tenantId && (event.userIds ?? []).includes(principal.userId)
+      );
     case 'ACCOUNT':
       return (
         principal.tenantId === event.tenantId && event.accountIds.includes(principal.accountId)

@@ -46,6 +46,8 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'codecatalyst.connection.role-disassociated':
     case 'codecatalyst.connection.role-validation-changed':
     case 'codecatalyst.connection.deleted':
+    case 'codecatalyst.connection.billing-authorization-changed':
+    case 'codecatalyst.connection.tagged':
     case 'codecatalyst.space.billing-changed':
     case 'proton.connection.rejected':
     case 'proton.connection.deleted':

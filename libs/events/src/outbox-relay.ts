@@ -17,6 +17,7 @@ interface OutboxRow {
   aggregateType: string;
   aggregateId: string;
   accountIds: string[] | null;
+  userIds: string[] | null;
   payload: Record<string, unknown>;
   occurredAt: Date;
 }
@@ -79,7 +80,7 @@ export class OutboxRelay {
         return 0;
       }
       const { rows } = await client.query<OutboxRow>(
-        `SELECT "id"::text AS "id", "tenantId", "type", "aggregateType", "aggregateId", "accountIds", "payload", "occurredAt"
+        `SELECT "id"::text AS "id", "tenantId", "type", "aggregateType", "aggregateId", "accountIds", "userIds", "payload", "occurredAt"
            FROM "outbox_events" WHERE "publishedAt" IS NULL ORDER BY "id" LIMIT $1`,
         [BATCH],
       );
@@ -186,6 +187,7 @@ function toMessage(row: OutboxRow): EventMessage {
     aggregateType: row.aggregateType,
     aggregateId: row.aggregateId,
     accountIds: row.accountIds ?? [],
+    userIds: row.userIds ?? [],
     payload: row.payload,
     occurredAt: row.occurredAt.toISOString(),
   };

@@ -10,6 +10,7 @@ export async function recordEvent(tx: Tx, event: DomainEvent): Promise<void> {
       aggregateType: event.aggregateType,
       aggregateId: event.aggregateId,
       accountIds: event.accountIds,
+      userIds: event.userIds ?? [],
       payload: event.payload as Prisma.InputJsonObject,
     },
   });

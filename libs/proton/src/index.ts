@@ -9,3 +9,4 @@ export * from './proton-caller';
 export * from './proton.module';
 export * from './role-validation.service';
 export * from './tag.service';
+export * from './graphql/proton-context';

@@ -24,7 +24,7 @@ export class ProtonCoreModule {}
 @Module({
   imports: [ProtonCoreModule, TenancyModule, ThrottleModule, EventsModule],
   providers: [ConnectionResolver, ProtonOperations],
-  exports: [ProtonOperations],
+  exports: [ProtonOperations, ProtonCoreModule],
 })
 export class ProtonApiModule {}
 

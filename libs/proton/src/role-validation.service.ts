@@ -36,6 +36,9 @@ export class RoleValidationService implements OnModuleInit {
 
   /** Idempotent: re-checks every role and records an event only when a result changed. */
   async revalidate(tx: Tx, tenantId: string, connectionId: string): Promise<void> {
+    // Lock the connection first: a validation job and an IAM change can re-check it at once, and
+    // only the first of them may see a result change (one event per change).
+    await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${connectionId}::uuid FOR UPDATE`;
     const connection = await tx.environmentAccountConnection.findUnique({
       where: { id: connectionId },
       include: { validations: true },

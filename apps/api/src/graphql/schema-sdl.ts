@@ -6,6 +6,7 @@ import { PROTON_RESOLVERS } from '@accountlink/proton';
 import { CODECATALYST_RESOLVERS } from '@accountlink/codecatalyst';
 import { TENANCY_RESOLVERS } from '@accountlink/tenancy';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { ResourceTagsResolver } from './resource-tags.resolver';
 
 /** Every resolver the API serves; the schema is generated from these alone (code first). */
 export const API_RESOLVERS = [
@@ -14,6 +15,7 @@ export const API_RESOLVERS = [
   ...EVENTS_RESOLVERS,
   ...PROTON_RESOLVERS,
   ...CODECATALYST_RESOLVERS,
+  ResourceTagsResolver,
 ];
 
 /** The schema as SDL, sorted the way the running API sorts it. Needs no database or Redis. */

@@ -4,6 +4,7 @@ import {
   connectionArn,
   isVerifiable,
   newConnectionToken,
+  parseConnectionArn,
   requireConnectionManager,
 } from './connection-rules';
 
@@ -67,5 +68,23 @@ describe('account connection rules', () => {
     expect(connectionArn('us-west-2', '111111111111', 'c1')).toBe(
       'arn:aws:codecatalyst:us-west-2:111111111111:/connections/c1',
     );
+  });
+
+  it('parses connection ARNs back, and nothing else', () => {
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    expect(parseConnectionArn(connectionArn('eu-west-1', '111111111111', id))).toEqual({
+      region: 'eu-west-1',
+      accountId: '111111111111',
+      connectionId: id,
+    });
+    for (const arn of [
+      `arn:aws:codecatalyst:::space/${id}`,
+      `arn:aws:proton:eu-west-1:111111111111:environment-account-connection/${id}`,
+      `arn:aws:codecatalyst:eu-west-1:11111111111:/connections/${id}`,
+      `arn:aws:codecatalyst:eu-west-1:111111111111:/connections/${id}x`,
+      `arn:aws:codecatalyst:eu-west-1:111111111111:/connections/not-a-uuid`,
+    ]) {
+      expect(parseConnectionArn(arn)).toBeNull();
+    }
   });
 });

@@ -70,6 +70,17 @@ export function connectionArn(region: string, accountId: string, connectionId: s
   return `arn:aws:codecatalyst:${region}:${accountId}:/connections/${connectionId}`;
 }
 
+const CONNECTION_ARN =
+  /^arn:aws:codecatalyst:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):\/connections\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The parts of a connection ARN, or null when it is not one. */
+export function parseConnectionArn(
+  arn: string,
+): { region: string; accountId: string; connectionId: string } | null {
+  const match = arn.length <= 1011 ? CONNECTION_ARN.exec(arn) : null;
+  return match ? { region: match[1], accountId: match[2], connectionId: match[3] } : null;
+}
+
 export function liveKey(spaceId: string, accountId: string): string {
   return `${spaceId}|${accountId}`;
 }

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@accountlink/common';
 import type { AccountConnectionRow } from '../account-connection.service';
+import type { AccountConnectionSnapshot } from '../connection-events';
 import { connectionArn } from '../domain/connection-rules';
 
 export enum AccountConnectionStatusEnum {
@@ -51,6 +52,72 @@ export class AccountConnectionModel {
       expiresAt: row.expiresAt,
     };
   }
+
+  static fromSnapshot(s: AccountConnectionSnapshot): AccountConnectionModel {
+    return {
+      id: s.id,
+      arn: connectionArn(s.region, s.accountId, s.id),
+      spaceId: s.spaceId,
+      accountId: s.accountId,
+      displayName: s.displayName,
+      description: s.description,
+      status: s.status as AccountConnectionStatusEnum,
+      paidTiersAuthorized: s.paidTiersAuthorized,
+      createdAt: new Date(s.createdAt),
+      verifiedAt: s.verifiedAt ? new Date(s.verifiedAt) : null,
+      expiresAt: new Date(s.expiresAt),
+    };
+  }
+}
+
+export enum AccountConnectionChangeKind {
+  REQUESTED = 'REQUESTED',
+  VERIFIED = 'VERIFIED',
+  REJECTED = 'REJECTED',
+  EXPIRED = 'EXPIRED',
+  DELETED = 'DELETED',
+  ROLE_ASSOCIATED = 'ROLE_ASSOCIATED',
+  ROLE_DISASSOCIATED = 'ROLE_DISASSOCIATED',
+  ROLE_VALIDATION_CHANGED = 'ROLE_VALIDATION_CHANGED',
+  BILLING_AUTHORIZATION_CHANGED = 'BILLING_AUTHORIZATION_CHANGED',
+  TAGS_CHANGED = 'TAGS_CHANGED',
+}
+registerEnumType(AccountConnectionChangeKind, { name: 'AccountConnectionChangeKind' });
+
+/** Event types of account connections, as subscribers see them. */
+export const CHANGE_KINDS: Readonly<Record<string, AccountConnectionChangeKind>> = {
+  'codecatalyst.connection.requested': AccountConnectionChangeKind.REQUESTED,
+  'codecatalyst.connection.verified': AccountConnectionChangeKind.VERIFIED,
+  'codecatalyst.connection.rejected': AccountConnectionChangeKind.REJECTED,
+  'codecatalyst.connection.expired': AccountConnectionChangeKind.EXPIRED,
+  'codecatalyst.connection.deleted': AccountConnectionChangeKind.DELETED,
+  'codecatalyst.connection.role-associated': AccountConnectionChangeKind.ROLE_ASSOCIATED,
+  'codecatalyst.connection.role-disassociated': AccountConnectionChangeKind.ROLE_DISASSOCIATED,
+  'codecatalyst.connection.role-validation-changed':
+    AccountConnectionChangeKind.ROLE_VALIDATION_CHANGED,
+  'codecatalyst.connection.billing-authorization-changed':
+    AccountConnectionChangeKind.BILLING_AUTHORIZATION_CHANGED,
+  'codecatalyst.connection.tagged': AccountConnectionChangeKind.TAGS_CHANGED,
+};
+
+@ObjectType('AccountConnectionChange', {
+  description: 'One change of an account connection, with the connection as it then was',
+})
+export class AccountConnectionChangeModel {
+  @Field(() => ID, {
+    description: 'The event id: increasing per connection; drop duplicates by it',
+  })
+  eventId!: string;
+  @Field(() => AccountConnectionChangeKind) kind!: AccountConnectionChangeKind;
+  @Field() at!: Date;
+  @Field({ description: 'Who made it: user:<id>, account:<id>, tenant-admin or system' })
+  actor!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The IAM role concerned, for role changes',
+  })
+  roleArn!: string | null;
+  @Field(() => AccountConnectionModel) connection!: AccountConnectionModel;
 }
 
 export const AccountConnectionConnection = Connection(AccountConnectionModel, 'AccountConnection');

@@ -8,8 +8,10 @@ import {
   Query,
   ResolveField,
   Resolver,
+  Subscription,
 } from '@nestjs/graphql';
-import { RelayConnection, toConnection } from '@accountlink/common';
+import { RelayConnection, TagModel, toConnection } from '@accountlink/common';
+import { EventBus, EventMessage } from '@accountlink/events';
 import {
   GqlContext,
   RequestContext,
@@ -21,14 +23,18 @@ import {
 } from '@accountlink/tenancy';
 import { AccountCaller, AccountConnectionService } from '../account-connection.service';
 import { BillingService } from '../billing.service';
+import { AccountConnectionSnapshot } from '../connection-events';
 import { ConnectionRoleService } from '../connection-role.service';
+import { ConnectionTagService } from '../connection-tag.service';
 import {
   AcceptAccountConnectionInput,
+  AccountConnectionChangeModel,
   AccountConnectionConnection,
   AccountConnectionModel,
   AccountConnectionStatusEnum,
   AccountConnectionTransitionModel,
   BillingAuthorizationModel,
+  CHANGE_KINDS,
   PutBillingAuthorizationInput,
   ConnectionRoleInput,
   ConnectionRoleModel,
@@ -46,6 +52,8 @@ export class AccountConnectionResolver {
     private readonly settings: TenantSettingsService,
     private readonly roleService: ConnectionRoleService,
     private readonly billing: BillingService,
+    private readonly tagService: ConnectionTagService,
+    private readonly bus: EventBus,
   ) {}
 
   @Mutation(() => RequestAccountConnectionPayload, {
@@ -254,6 +262,64 @@ export class AccountConnectionResolver {
       to: r.toStatus as AccountConnectionStatusEnum,
       reason: r.reason,
     }));
+  }
+
+  @ResolveField(() => [TagModel], {
+    description: 'Customer-managed tags (TagResource on the connection ARN)',
+  })
+  async tags(
+    @Parent() c: AccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<TagModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return ctx
+      .batch('codecatalyst.tags', async (arns) => {
+        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
+        return arns.map((arn) => byArn.get(arn) ?? []);
+      })
+      .load(c.arn);
+  }
+
+  @Subscription(() => AccountConnectionChangeModel, {
+    description:
+      "Every change of account connections (of a space, or one connection): to the space's administrators and power users at the time of the change, to principals of the connection's account, and to tenant administrators",
+    resolve: (event: EventMessage): AccountConnectionChangeModel => {
+      const payload = event.payload as {
+        actor: string;
+        roleArn?: string;
+        connection: AccountConnectionSnapshot;
+      };
+      return {
+        eventId: event.id,
+        kind: CHANGE_KINDS[event.type],
+        at: new Date(event.occurredAt),
+        actor: payload.actor,
+        roleArn: payload.roleArn ?? null,
+        connection: AccountConnectionModel.fromSnapshot(payload.connection),
+      };
+    },
+  })
+  async accountConnectionChanged(
+    @Context() { ctx }: GqlContext,
+    @Args('spaceId', { type: () => ID, nullable: true }) spaceId?: string,
+    @Args('connectionId', { type: () => ID, nullable: true }) connectionId?: string,
+  ): Promise<AsyncIterableIterator<EventMessage>> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    if (principal.kind === 'USER' && spaceId) {
+      // A clear refusal up front; the audience of each event is what really limits delivery.
+      await this.connections.requireManager(principal, spaceId);
+    }
+    return this.bus.subscribe(principal, (event) => {
+      if (event.aggregateType !== 'AccountConnection' || !CHANGE_KINDS[event.type]) {
+        return false;
+      }
+      const connection = (event.payload as { connection?: AccountConnectionSnapshot }).connection;
+      return (
+        connection !== undefined &&
+        (!connectionId || event.aggregateId === connectionId) &&
+        (!spaceId || connection.spaceId === spaceId)
+      );
+    });
   }
 
   /**

@@ -1,7 +1,6 @@
 import { AppError, ErrorCode } from '@accountlink/common';
 import {
   checkCreate,
-  checkTags,
   connectionArn,
   CreateConnectionInput,
   liveKey,
@@ -66,34 +65,6 @@ describe('checkCreate', () => {
         ENV,
       ),
     ).not.toThrow();
-  });
-});
-
-describe('checkTags', () => {
-  it('applies AWS limits', () => {
-    expect(() => checkTags([{ key: 'team', value: '' }])).not.toThrow();
-    expect(
-      errorOf(() => checkTags(Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' }))))
-        .field,
-    ).toBe('tags');
-    expect(errorOf(() => checkTags([{ key: '', value: 'v' }])).field).toBe('tags.1.member.key');
-    expect(errorOf(() => checkTags([{ key: 'k'.repeat(129), value: 'v' }])).field).toBe(
-      'tags.1.member.key',
-    );
-    expect(errorOf(() => checkTags([{ key: 'k', value: 'v'.repeat(257) }])).field).toBe(
-      'tags.1.member.value',
-    );
-    expect(errorOf(() => checkTags([{ key: 'aws:owner', value: 'x' }])).message).toMatch(
-      /reserved/,
-    );
-    expect(
-      errorOf(() =>
-        checkTags([
-          { key: 'a', value: '1' },
-          { key: 'a', value: '2' },
-        ]),
-      ).message,
-    ).toMatch(/Duplicate/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@accountlink/common';
+import { AppError, checkString, checkTags, Tag } from '@accountlink/common';
 
 export type ConnectionStatus = 'PENDING' | 'CONNECTED' | 'REJECTED';
 export type RoleKind = 'ROLE' | 'CODEBUILD_ROLE' | 'COMPONENT_ROLE';
@@ -15,8 +15,6 @@ export const PATTERNS = {
   id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   resourceArn:
     /^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:\d{12}:([\w+=,.@-]+[/:])*[\w+=,.@-]+$/,
-  tagKey: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u,
-  tagValue: /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u,
 } as const;
 
 export const LIMITS = {
@@ -24,41 +22,10 @@ export const LIMITS = {
   roleArn: 2048,
   clientToken: 64,
   resourceArn: 200,
-  tags: 50,
-  tagKey: 128,
-  tagValue: 256,
 };
-
-/** AWS's wording for a constraint violation, naming the field. */
-export function invalid(field: string, constraint: string): AppError {
-  return AppError.badInput(
-    field,
-    `1 validation error detected: Value at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
-export function checkString(
-  field: string,
-  value: string,
-  pattern: RegExp,
-  min: number,
-  max: number,
-): void {
-  if (value.length < min || value.length > max) {
-    throw invalid(field, `Member must have length between ${min} and ${max}`);
-  }
-  if (!pattern.test(value)) {
-    throw invalid(field, `Member must satisfy regular expression pattern: ${pattern.source}`);
-  }
-}
 
 export function checkId(field: string, id: string): void {
   checkString(field, id, PATTERNS.id, 36, 36);
-}
-
-export interface Tag {
-  key: string;
-  value: string;
 }
 
 export interface ConnectionRoles {
@@ -128,27 +95,6 @@ export function checkCreate(input: CreateConnectionInput, environmentAccountId: 
   }
   checkRoles(input, environmentAccountId);
   checkTags(input.tags ?? []);
-}
-
-export function checkTags(tags: readonly Tag[]): void {
-  if (tags.length > LIMITS.tags) {
-    throw invalid('tags', `Member must have length less than or equal to ${LIMITS.tags}`);
-  }
-  const seen = new Set<string>();
-  for (const [i, tag] of tags.entries()) {
-    checkString(`tags.${i + 1}.member.key`, tag.key, PATTERNS.tagKey, 1, LIMITS.tagKey);
-    checkString(`tags.${i + 1}.member.value`, tag.value, PATTERNS.tagValue, 0, LIMITS.tagValue);
-    if (tag.key.toLowerCase().startsWith('aws:')) {
-      throw AppError.badInput(
-        `tags.${i + 1}.member.key`,
-        'Tag keys starting with "aws:" are reserved for AWS use',
-      );
-    }
-    if (seen.has(tag.key)) {
-      throw AppError.badInput('tags', `Duplicate tag key: ${tag.key}`);
-    }
-    seen.add(tag.key);
-  }
 }
 
 /** The live-uniqueness key: one PENDING or CONNECTED connection per accounts, name and region. */

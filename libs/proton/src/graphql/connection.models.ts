@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection } from '@accountlink/common';
+import { Connection, TagInput } from '@accountlink/common';
 import { connectionArn } from '../domain/connection-rules';
 import type { ConnectionSnapshot } from '../connection.service';
 import type { ConnectionRow } from '../proton-caller';
@@ -32,18 +32,6 @@ export enum RoleValidationStatus {
   INVALID = 'INVALID',
 }
 registerEnumType(RoleValidationStatus, { name: 'RoleValidationStatus' });
-
-@ObjectType('Tag')
-export class TagModel {
-  @Field() key!: string;
-  @Field() value!: string;
-}
-
-@InputType()
-export class TagInput {
-  @Field() key!: string;
-  @Field() value!: string;
-}
 
 @ObjectType('RoleValidation', {
   description: 'What the worker found when checking a role of the connection',
@@ -126,16 +114,4 @@ export class UpdateEnvironmentAccountConnectionInput {
   @Field(() => String, { nullable: true }) roleArn?: string | null;
   @Field(() => String, { nullable: true }) codebuildRoleArn?: string | null;
   @Field(() => String, { nullable: true }) componentRoleArn?: string | null;
-}
-
-@InputType()
-export class TagResourceInput {
-  @Field() resourceArn!: string;
-  @Field(() => [TagInput]) tags!: TagInput[];
-}
-
-@InputType()
-export class UntagResourceInput {
-  @Field() resourceArn!: string;
-  @Field(() => [String]) tagKeys!: string[];
 }

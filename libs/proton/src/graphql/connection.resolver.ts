@@ -10,7 +10,7 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import { Principal, RelayConnection, toConnection } from '@accountlink/common';
+import { Principal, RelayConnection, TagModel, toConnection } from '@accountlink/common';
 import { EventBus, EventMessage } from '@accountlink/events';
 import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
 import { ConnectionService, ConnectionSnapshot } from '../connection.service';
@@ -23,9 +23,6 @@ import {
   EnvironmentAccountConnectionStatus,
   RequesterAccountType,
   RoleValidationModel,
-  TagModel,
-  TagResourceInput,
-  UntagResourceInput,
   UpdateEnvironmentAccountConnectionInput,
 } from './connection.models';
 import { protonCaller } from './proton-context';
@@ -133,40 +130,6 @@ export class ConnectionResolver {
       after,
     });
     return toConnection(page, EnvironmentAccountConnectionModel.from);
-  }
-
-  @Mutation(() => [TagModel], {
-    description: 'TagResource on a connection ARN (environment account); returns all its tags',
-  })
-  async tagResource(
-    @Context() { ctx }: GqlContext,
-    @Args('input') input: TagResourceInput,
-  ): Promise<TagModel[]> {
-    const caller = await protonCaller(ctx, this.throttle);
-    await this.tagService.tagResource(caller, input.resourceArn, input.tags);
-    return (await this.tagService.listTags(caller, input.resourceArn, 50)).items;
-  }
-
-  @Mutation(() => [TagModel], {
-    description:
-      'UntagResource on a connection ARN (environment account); returns the remaining tags',
-  })
-  async untagResource(
-    @Context() { ctx }: GqlContext,
-    @Args('input') input: UntagResourceInput,
-  ): Promise<TagModel[]> {
-    const caller = await protonCaller(ctx, this.throttle);
-    await this.tagService.untagResource(caller, input.resourceArn, input.tagKeys);
-    return (await this.tagService.listTags(caller, input.resourceArn, 50)).items;
-  }
-
-  @Query(() => [TagModel], { description: 'ListTagsForResource (environment account)' })
-  async tagsForResource(
-    @Context() { ctx }: GqlContext,
-    @Args('resourceArn') resourceArn: string,
-  ): Promise<TagModel[]> {
-    const caller = await protonCaller(ctx, this.throttle);
-    return (await this.tagService.listTags(caller, resourceArn, 50)).items;
   }
 
   @ResolveField(() => [TagModel], {

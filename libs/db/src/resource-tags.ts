@@ -1,0 +1,100 @@
+import {
+  AppError,
+  checkTagCount,
+  CursorCodec,
+  Page,
+  pageSize,
+  Tag,
+  toPage,
+} from '@accountlink/common';
+import type { Tx } from './prisma.service';
+
+/**
+ * Customer-managed tags of any resource, by ARN (table `resource_tags`). The calling service
+ * resolves the resource and checks access in the same transaction, then calls these.
+ */
+export async function putResourceTags(
+  tx: Tx,
+  tenantId: string,
+  resourceArn: string,
+  tags: readonly Tag[],
+): Promise<void> {
+  const existing = await tx.resourceTag.findMany({
+    where: { tenantId, resourceArn },
+    select: { key: true },
+  });
+  checkTagCount(
+    existing.map((t) => t.key),
+    tags,
+  );
+  for (const tag of tags) {
+    await tx.resourceTag.upsert({
+      where: { tenantId_resourceArn_key: { tenantId, resourceArn, key: tag.key } },
+      create: { tenantId, resourceArn, key: tag.key, value: tag.value },
+      update: { value: tag.value },
+    });
+  }
+}
+
+export async function removeResourceTags(
+  tx: Tx,
+  tenantId: string,
+  resourceArn: string,
+  keys: readonly string[],
+): Promise<void> {
+  await tx.resourceTag.deleteMany({ where: { tenantId, resourceArn, key: { in: [...keys] } } });
+}
+
+/** Removes every tag of a resource that is being deleted. */
+export async function dropResourceTags(
+  tx: Tx,
+  tenantId: string,
+  resourceArn: string,
+): Promise<void> {
+  await tx.resourceTag.deleteMany({ where: { tenantId, resourceArn } });
+}
+
+/** ListTagsForResource: a page in key order, with a signed key cursor bound to the resource. */
+export async function listResourceTags(
+  tx: Tx,
+  cursors: CursorCodec,
+  tenantId: string,
+  resourceArn: string,
+  first?: number | null,
+  after?: string | null,
+): Promise<Page<Tag>> {
+  const limit = pageSize(first);
+  const scope = `tags:${tenantId}:${resourceArn}`;
+  let afterKey: string | null = null;
+  if (after) {
+    const key = cursors.decode(scope, after);
+    if (!key || typeof key[0] !== 'string') {
+      throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
+    }
+    afterKey = key[0];
+  }
+  const rows = await tx.resourceTag.findMany({
+    where: { tenantId, resourceArn, ...(afterKey ? { key: { gt: afterKey } } : {}) },
+    orderBy: { key: 'asc' },
+    take: limit + 1,
+    select: { key: true, value: true },
+  });
+  return toPage(rows, limit, (row) => cursors.encode(scope, [row.key]));
+}
+
+/** Tags of many resources in one query (GraphQL field batching). */
+export async function resourceTagsOf(
+  tx: Tx,
+  tenantId: string,
+  resourceArns: readonly string[],
+): Promise<Map<string, Tag[]>> {
+  const rows = await tx.resourceTag.findMany({
+    where: { tenantId, resourceArn: { in: [...resourceArns] } },
+    orderBy: { key: 'asc' },
+  });
+  const byArn = new Map<string, Tag[]>(resourceArns.map((arn) => [arn, []]));
+  for (const row of rows) {
+    byArn.get(row.resourceArn)?.push({ key: row.key, value: row.value });
+  }
+  return byArn;
+}
