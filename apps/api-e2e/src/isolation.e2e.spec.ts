@@ -1,3 +1,4 @@
+import { CreateEnvironmentCommand } from '@aws-sdk/client-proton';
 import {
   accountKey,
   createAccount,
@@ -8,6 +9,7 @@ import {
   TestTenant,
 } from './test/client';
 import { appPool, ownerPool } from './test/db';
+import { environmentWorld, publishedTemplate, settled, spec } from './test/environments';
 import { ENV, MGMT, protonWorld, SEED_ROLE } from './test/proton';
 
 const ACCOUNTS = '{ accounts { edges { node { accountId alias } } } }';
@@ -135,6 +137,12 @@ describe('row-level security (the database enforces isolation too)', () => {
     'account_connections',
     'account_connection_transitions',
     'connection_iam_roles',
+    'bundle_objects',
+    'environment_templates',
+    'environment_template_versions',
+    'environments',
+    'deployments',
+    'stacks',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -226,6 +234,19 @@ describe('row-level security (the database enforces isolation too)', () => {
       },
       accountCaller,
     );
+    // A provisioned environment fills the template, environment, deployment and stack tables.
+    const envWorld = await environmentWorld();
+    await publishedTemplate(envWorld, 'rls');
+    await envWorld.mgmt.send(
+      new CreateEnvironmentCommand({
+        name: 'rls',
+        templateName: 'rls',
+        templateMajorVersion: '1',
+        spec: spec({ subnet_count: 1 }),
+        protonServiceRoleArn: envWorld.mgmtRole,
+      }),
+    );
+    expect((await settled(envWorld, 'rls')).deploymentStatus).toBe('SUCCEEDED');
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "${table}"`,

@@ -48,6 +48,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
         prefix: this.config.redisPrefix,
         concurrency: this.config.workerConcurrency,
+        // A worker that dies mid-job stops renewing the lock; after it expires the job is stalled
+        // and runs again (once), else it fails for good and its handler's onExhausted runs.
+        lockDuration: this.config.jobLockMs,
+        stalledInterval: this.config.jobLockMs,
+        maxStalledCount: 1,
       });
       worker.on('completed', (job) =>
         this.metrics.jobOutcomes.inc({ job: job.name, outcome: 'completed' }),
@@ -57,6 +62,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         this.logger.warn(
           `job ${job?.name ?? '?'} ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
         );
+        if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || job.finishedOn)) {
+          void this.exhausted(job.name, job.data, error);
+        }
       });
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);
@@ -88,6 +96,16 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       throw new UnrecoverableError(`no handler for job "${name}"`);
     }
     await handler.handle(data as never);
+  }
+
+  /** A job that failed for good: its handler may end what it stood for (no retry follows). */
+  private async exhausted(name: string, data: unknown, error: Error): Promise<void> {
+    const handler = this.handlers.get(name as JobName);
+    try {
+      await handler?.onExhausted?.(data as never, error);
+    } catch (cause) {
+      this.logger.error(`onExhausted of job ${name} failed: ${(cause as Error).message}`);
+    }
   }
 
   private serveMetrics(): void {

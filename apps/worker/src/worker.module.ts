@@ -5,7 +5,12 @@ import { OutboxRelay } from '@accountlink/events';
 import { IamModule, RoleChangedHandler } from '@accountlink/iam';
 import { createRedis, JOB_HANDLERS, JobHandler, JobProducer } from '@accountlink/jobs';
 import { ObservabilityModule } from '@accountlink/observability';
-import { ProtonCoreModule, ValidateConnectionRolesHandler } from '@accountlink/proton';
+import {
+  DeployEnvironmentHandler,
+  ProtonCoreModule,
+  RegisterTemplateVersionHandler,
+  ValidateConnectionRolesHandler,
+} from '@accountlink/proton';
 import { CodeCatalystCoreModule, ValidateConnectionRoleHandler } from '@accountlink/codecatalyst';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -21,6 +26,8 @@ export const HANDLERS = [
   ValidateConnectionRolesHandler,
   ExpireConnectionsHandler,
   ValidateConnectionRoleHandler,
+  RegisterTemplateVersionHandler,
+  DeployEnvironmentHandler,
 ];
 
 @Module({

@@ -140,4 +140,46 @@ export class WireInput {
     }
     return (value as { key: string; value: string }[]).map((t) => ({ key: t.key, value: t.value }));
   }
+
+  /** The `maxResults` of a list operation: 1–100 when given. */
+  maxResults(): number | undefined {
+    const value = this.integer('maxResults');
+    if (value !== undefined && (value < 1 || value > 100)) {
+      throw AppError.badInput(
+        'maxResults',
+        `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
+      );
+    }
+    return value;
+  }
+
+  /** A nested structure (e.g. `source.s3`), read with the same checks; field names are dotted. */
+  object(field: string): WireInput | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a structure`,
+      );
+    }
+    return new WireInput(value as Json);
+  }
+
+  /** A list of structures (e.g. ListEnvironments' `environmentTemplates`). */
+  objectList(field: string): WireInput[] | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) {
+      throw AppError.badInput(
+        field,
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of structures`,
+      );
+    }
+    return value.map((v) => new WireInput(v as Json));
+  }
 }

@@ -27,6 +27,7 @@ const schema = z.object({
   OUTBOX_POLL_MS: int(100, 10),
   OUTBOX_RETENTION_HOURS: int(24, 1),
   WORKER_CONCURRENCY: int(8, 1),
+  JOB_LOCK_MS: int(30_000, 1_000),
   WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
 });
 
@@ -52,6 +53,8 @@ export interface AppConfig {
   outboxPollMs: number;
   outboxRetentionHours: number;
   workerConcurrency: number;
+  /** How long a job stays locked to a worker without a heartbeat; a dead worker's job is retried after it. */
+  jobLockMs: number;
   /** Port of the worker's own /metrics and /health endpoints (0 turns them off). */
   workerMetricsPort: number;
   /** The repository (or image) root: prisma/migrations is read from here. */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollMs: c.OUTBOX_POLL_MS,
     outboxRetentionHours: c.OUTBOX_RETENTION_HOURS,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    jobLockMs: c.JOB_LOCK_MS,
     workerMetricsPort: c.WORKER_METRICS_PORT,
     workspaceRoot: workspaceRoot(),
     dataDir,

@@ -43,6 +43,27 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
           },
         },
       ];
+    case 'proton.template-version.created':
+      return [
+        {
+          name: 'proton.register-template-version',
+          jobId: `proton.register-template-version.${event.aggregateId}`,
+          data: { tenantId: event.tenantId, versionId: event.aggregateId },
+        },
+      ];
+    case 'proton.environment.deployment-started': {
+      const deploymentId = String(event.payload.deploymentId);
+      return [
+        {
+          name: 'proton.deploy-environment',
+          jobId: `proton.deploy-environment.${deploymentId}`,
+          data: { tenantId: event.tenantId, deploymentId },
+        },
+      ];
+    }
+    case 'proton.template.changed':
+    case 'proton.template-version.changed':
+    case 'proton.environment.changed':
     case 'codecatalyst.connection.role-disassociated':
     case 'codecatalyst.connection.role-validation-changed':
     case 'codecatalyst.connection.deleted':

@@ -2,6 +2,8 @@
 export enum QueueName {
   Events = 'events',
   Maintenance = 'maintenance',
+  /** Proton deployments: long-running (the simulated provisioning time), kept off the events queue. */
+  Provisioning = 'provisioning',
 }
 
 /**
@@ -25,6 +27,10 @@ export interface JobMap {
     connectionId: string;
     roleArn: string;
   };
+  /** Check the bundle of a new environment template version: DRAFT or REGISTRATION_FAILED. */
+  'proton.register-template-version': { tenantId: string; versionId: string };
+  /** Run an environment deployment (create, update or delete) to its end. */
+  'proton.deploy-environment': { tenantId: string; deploymentId: string };
   /** Move CodeCatalyst connection requests past their expiry to EXPIRED. */
   'codecatalyst.expire-connections': Record<string, never>;
   /** Delete relayed outbox rows older than the retention window. */
@@ -40,6 +46,8 @@ export const JOB_QUEUES: Record<JobName, QueueName> = {
   'outbox.purge': QueueName.Maintenance,
   'codecatalyst.expire-connections': QueueName.Maintenance,
   'codecatalyst.validate-connection-role': QueueName.Events,
+  'proton.register-template-version': QueueName.Events,
+  'proton.deploy-environment': QueueName.Provisioning,
 };
 
 /** Jobs the worker schedules itself (repeatable), and how often. */
@@ -60,6 +68,8 @@ export interface JobRequest<K extends JobName = JobName> {
 export interface JobHandler<K extends JobName = JobName> {
   readonly jobName: K;
   handle(data: JobMap[K]): Promise<void>;
+  /** Called once when the job has failed for good (retries exhausted, or stalled too often). */
+  onExhausted?(data: JobMap[K], error: Error): Promise<void>;
 }
 
 /** Nest multi-provider token under which feature modules register their job handlers. */

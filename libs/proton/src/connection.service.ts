@@ -327,6 +327,14 @@ export class ConnectionService {
     );
   }
 
+  /** Connections by id, in one query (GraphQL batching: an environment's connection). */
+  async byIds(tenantId: string, ids: readonly string[]): Promise<(ConnectionRow | null)[]> {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.environmentAccountConnection.findMany({ where: { tenantId, id: { in: [...ids] } } }),
+    );
+    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+  }
+
   /** Role validations of many connections in one query (GraphQL field batching). */
   async validationsOf(tenantId: string, ids: readonly string[]) {
     const rows = await this.prisma.withTenant(tenantId, (tx) =>

@@ -6,26 +6,60 @@ import { ProtonOperations } from './aws/proton-operations';
 import { ConnectionUsage } from './connection-usage';
 import { ConnectionService } from './connection.service';
 import { ConnectionResolver } from './graphql/connection.resolver';
+import { EnvironmentResolver, EnvironmentTemplateResolver } from './graphql/environment.resolver';
 import { ValidateConnectionRolesHandler } from './jobs/validate-connection-roles.handler';
 import { RoleValidationService } from './role-validation.service';
 import { TagService } from './tag.service';
+import { TemplateService } from './template.service';
+import { EnvironmentService } from './environment.service';
+import { DeploymentRunner } from './deployment-runner.service';
+import { BundleService } from './bundle.service';
+import { StackService } from './stack.service';
+import {
+  DeployEnvironmentHandler,
+  RegisterTemplateVersionHandler,
+} from './jobs/environment-jobs.handler';
 
-const CORE = [ConnectionService, ConnectionUsage, TagService, RoleValidationService];
+const CORE = [
+  ConnectionService,
+  ConnectionUsage,
+  TagService,
+  RoleValidationService,
+  TemplateService,
+  EnvironmentService,
+  DeploymentRunner,
+  BundleService,
+  StackService,
+];
+const HANDLERS = [
+  ValidateConnectionRolesHandler,
+  RegisterTemplateVersionHandler,
+  DeployEnvironmentHandler,
+];
 
 /** Proton in the worker: the services and the role validation job. */
 @Module({
   imports: [TenancyModule, IamModule],
-  providers: [...CORE, ValidateConnectionRolesHandler],
-  exports: [...CORE, ValidateConnectionRolesHandler],
+  providers: [...CORE, ...HANDLERS],
+  exports: [...CORE, ...HANDLERS],
 })
 export class ProtonCoreModule {}
 
 /** Proton in the API: both edges over the same services. */
 @Module({
   imports: [ProtonCoreModule, TenancyModule, ThrottleModule, EventsModule],
-  providers: [ConnectionResolver, ProtonOperations],
+  providers: [
+    ConnectionResolver,
+    EnvironmentTemplateResolver,
+    EnvironmentResolver,
+    ProtonOperations,
+  ],
   exports: [ProtonOperations, ProtonCoreModule],
 })
 export class ProtonApiModule {}
 
-export const PROTON_RESOLVERS = [ConnectionResolver];
+export const PROTON_RESOLVERS = [
+  ConnectionResolver,
+  EnvironmentTemplateResolver,
+  EnvironmentResolver,
+];

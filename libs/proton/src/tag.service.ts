@@ -22,7 +22,10 @@ import { connectionEvent } from './connection.service';
 import { LIMITS, parseConnectionArn, PATTERNS, requireSide } from './domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from './proton-caller';
 
-/** Customer-managed tags of connections; only the environment account sees and manages them. */
+/**
+ * Customer-managed tags of Proton resources: connections (their environment account sees and
+ * manages them), and environments, templates and template versions (their management account).
+ */
 @Injectable()
 export class TagService {
   private readonly cursors: CursorCodec;
@@ -39,7 +42,12 @@ export class TagService {
     await this.prisma.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.resolve(tx, caller, resourceArn, 'TagResource');
       await putResourceTags(tx, caller.tenantId, resourceArn, tags);
-      await recordEvent(tx, connectionEvent('proton.connection.tagged', connection, caller, null));
+      if (connection) {
+        await recordEvent(
+          tx,
+          connectionEvent('proton.connection.tagged', connection, caller, null),
+        );
+      }
     });
   }
 
@@ -48,7 +56,12 @@ export class TagService {
     await this.prisma.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.resolve(tx, caller, resourceArn, 'UntagResource');
       await removeResourceTags(tx, caller.tenantId, resourceArn, tagKeys);
-      await recordEvent(tx, connectionEvent('proton.connection.tagged', connection, caller, null));
+      if (connection) {
+        await recordEvent(
+          tx,
+          connectionEvent('proton.connection.tagged', connection, caller, null),
+        );
+      }
     });
   }
 
@@ -69,15 +82,28 @@ export class TagService {
     return this.prisma.withTenant(tenantId, (tx) => resourceTagsOf(tx, tenantId, resourceArns));
   }
 
+  /** The connection an ARN names (null for an environment or template), if the caller may tag it. */
   private async resolve(
     tx: Tx,
     caller: ProtonCaller,
     resourceArn: string,
     operation: string,
-  ): Promise<ConnectionRow> {
+  ): Promise<ConnectionRow | null> {
     checkString('resourceArn', resourceArn, PATTERNS.resourceArn, 1, LIMITS.resourceArn);
-    const parsed = parseConnectionArn(resourceArn);
     const notFound = AppError.notFound(`The resource ${resourceArn} was not found`);
+    const owned = parseOwnedArn(resourceArn);
+    if (owned) {
+      // Environments and templates are reached by their management account only.
+      if (owned.region !== caller.region || owned.accountId !== caller.accountId) {
+        throw notFound;
+      }
+      const exists = await this.ownedExists(tx, caller, owned);
+      if (!exists) {
+        throw notFound;
+      }
+      return null;
+    }
+    const parsed = parseConnectionArn(resourceArn);
     if (!parsed || parsed.region !== caller.region) {
       throw notFound;
     }
@@ -94,4 +120,58 @@ export class TagService {
     requireSide(connection, caller.accountId, ['ENVIRONMENT'], operation);
     return connection;
   }
+
+  private async ownedExists(tx: Tx, caller: ProtonCaller, arn: OwnedArn): Promise<boolean> {
+    const key = {
+      tenantId: caller.tenantId,
+      accountId: caller.accountId,
+      region: caller.region,
+      name: arn.name,
+    };
+    if (arn.kind === 'environment') {
+      return (await tx.environment.count({ where: key })) > 0;
+    }
+    const template = await tx.environmentTemplate.findUnique({
+      where: { tenantId_accountId_region_name: key },
+      select: { id: true },
+    });
+    if (!template || !arn.version) {
+      return template !== null;
+    }
+    return (
+      (await tx.environmentTemplateVersion.count({
+        where: {
+          templateId: template.id,
+          majorVersion: arn.version.major,
+          minorVersion: arn.version.minor,
+        },
+      })) > 0
+    );
+  }
+}
+
+interface OwnedArn {
+  kind: 'environment' | 'environment-template';
+  region: string;
+  accountId: string;
+  name: string;
+  version: { major: number; minor: number } | null;
+}
+
+/** An environment, environment template or template version ARN, or null. */
+function parseOwnedArn(arn: string): OwnedArn | null {
+  const match =
+    /^arn:aws:proton:([a-z0-9-]+):(\d{12}):(environment|environment-template)\/([0-9A-Za-z][0-9A-Za-z_-]*)(?::(\d+)\.(\d+))?$/.exec(
+      arn,
+    );
+  if (!match || (match[3] === 'environment' && match[5] !== undefined)) {
+    return null;
+  }
+  return {
+    kind: match[3] as OwnedArn['kind'],
+    region: match[1] as string,
+    accountId: match[2] as string,
+    name: match[4] as string,
+    version: match[5] !== undefined ? { major: Number(match[5]), minor: Number(match[6]) } : null,
+  };
 }

@@ -8,6 +8,10 @@ export interface TenantSettings {
   connectionTokenTtlSeconds: number;
   verificationsPerMinutePerCaller: number;
   verificationsPerMinutePerTenant: number;
+  environmentQuota: number;
+  templateQuota: number;
+  provisioningDelayMs: number;
+  deploymentFailureRate: number;
 }
 
 const SETTINGS_SELECT = {
@@ -16,6 +20,10 @@ const SETTINGS_SELECT = {
   connectionTokenTtlSeconds: true,
   verificationsPerMinutePerCaller: true,
   verificationsPerMinutePerTenant: true,
+  environmentQuota: true,
+  templateQuota: true,
+  provisioningDelayMs: true,
+  deploymentFailureRate: true,
 } as const;
 
 const CACHE_MS = 5_000;
@@ -27,9 +35,10 @@ export class TenantSettingsService {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async get(tenantId: string): Promise<TenantSettings> {
+  /** `maxAgeMs` 0 reads the database (the worker does: a test's or load test's change applies at once). */
+  async get(tenantId: string, maxAgeMs = CACHE_MS): Promise<TenantSettings> {
     const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < CACHE_MS) {
+    if (hit && Date.now() - hit.at < maxAgeMs) {
       return hit.settings;
     }
     const settings = await this.prisma.withTenant(tenantId, (tx) =>
@@ -58,6 +67,15 @@ export class TenantSettingsService {
       1,
       1_000_000,
     );
+    checkRange('environmentQuota', patch.environmentQuota, 1, 1_000_000);
+    checkRange('templateQuota', patch.templateQuota, 1, 1_000_000);
+    checkRange('provisioningDelayMs', patch.provisioningDelayMs, 0, 600_000);
+    if (
+      patch.deploymentFailureRate !== undefined &&
+      !(patch.deploymentFailureRate >= 0 && patch.deploymentFailureRate <= 1)
+    ) {
+      throw AppError.badInput('deploymentFailureRate', 'deploymentFailureRate must be from 0 to 1');
+    }
     const settings = await this.prisma.withTenant(tenantId, (tx) =>
       tx.tenant.update({
         where: { id: tenantId },

@@ -59,10 +59,13 @@ export async function waitFor(
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A short job lock, so a killed worker's job is retried within seconds (the worker-kill test). */
+const WORKER_ENV = { JOB_LOCK_MS: '2000' };
+
 export async function startStack(): Promise<StackState> {
   const port = await freePort();
   const api = spawnApp('api', { PORT: String(port), HOST: '127.0.0.1' });
-  const worker = spawnApp('worker', {});
+  const worker = spawnApp('worker', WORKER_ENV);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${url}/health/ready`)).status === 200,
@@ -87,4 +90,23 @@ export function stopStack(): void {
       // already gone
     }
   }
+}
+
+/** Kills the worker without warning (SIGKILL: no shutdown hook runs) and starts a new one. */
+export async function killAndRestartWorker(): Promise<void> {
+  const state = stackState();
+  process.kill(state.pids.worker, 'SIGKILL');
+  await waitFor(async () => {
+    try {
+      process.kill(state.pids.worker, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 'the worker to die');
+  const worker = spawnApp('worker', WORKER_ENV);
+  writeFileSync(
+    STATE_FILE,
+    JSON.stringify({ ...state, pids: { ...state.pids, worker: worker.pid ?? 0 } }),
+  );
 }

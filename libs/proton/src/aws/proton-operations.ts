@@ -3,7 +3,10 @@ import { AppError, epochSeconds, fromNextToken, toNextToken, WireInput } from '@
 import { ConnectionService, RequestedBy } from '../connection.service';
 import { connectionArn, ConnectionStatus } from '../domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from '../proton-caller';
+import { EnvironmentService } from '../environment.service';
 import { TagService } from '../tag.service';
+import { TemplateService } from '../template.service';
+import { environmentOperations } from './environment-operations';
 
 export type AwsOperation = (
   caller: ProtonCaller,
@@ -36,17 +39,6 @@ function wireSummary(c: ConnectionRow): Record<string, unknown> {
   return summary;
 }
 
-function maxResults(input: WireInput): number | undefined {
-  const value = input.integer('maxResults');
-  if (value !== undefined && (value < 1 || value > 100)) {
-    throw AppError.badInput(
-      'maxResults',
-      `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
-    );
-  }
-  return value;
-}
-
 /**
  * Proton operations of the AWS JSON protocol (target prefix AwsProton20200720), translating the
  * wire shapes to the same service calls GraphQL makes. Later Proton features add theirs here.
@@ -58,6 +50,8 @@ export class ProtonOperations {
   constructor(
     private readonly connections: ConnectionService,
     private readonly tags: TagService,
+    templates: TemplateService,
+    environments: EnvironmentService,
   ) {
     this.operations = new Map<string, AwsOperation>([
       ['CreateEnvironmentAccountConnection', (caller, input) => this.create(caller, input)],
@@ -98,6 +92,7 @@ export class ProtonOperations {
       ['TagResource', (caller, input) => this.tagResource(caller, input)],
       ['UntagResource', (caller, input) => this.untagResource(caller, input)],
       ['ListTagsForResource', (caller, input) => this.listTags(caller, input)],
+      ...environmentOperations(templates, environments),
     ]);
   }
 
@@ -144,7 +139,7 @@ export class ProtonOperations {
       requestedBy: requestedBy as RequestedBy,
       environmentName: input.string('environmentName'),
       statuses: statuses as ConnectionStatus[] | undefined,
-      first: maxResults(input),
+      first: input.maxResults(),
       after: fromNextToken(input.string('nextToken')),
     });
     return {
@@ -187,7 +182,7 @@ export class ProtonOperations {
     const page = await this.tags.listTags(
       caller,
       input.requiredString('resourceArn'),
-      maxResults(input),
+      input.maxResults(),
       fromNextToken(input.string('nextToken')),
     );
     return {

@@ -14,7 +14,9 @@ import { Principal, RelayConnection, TagModel, toConnection } from '@accountlink
 import { EventBus, EventMessage } from '@accountlink/events';
 import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
 import { ConnectionService, ConnectionSnapshot } from '../connection.service';
+import { EnvironmentService } from '../environment.service';
 import { TagService } from '../tag.service';
+import { EnvironmentModel } from './environment.models';
 import {
   ConnectionTransitionModel,
   CreateEnvironmentAccountConnectionInput,
@@ -34,7 +36,31 @@ export class ConnectionResolver {
     private readonly tagService: TagService,
     private readonly throttle: ThrottleService,
     private readonly bus: EventBus,
+    private readonly environmentService: EnvironmentService,
   ) {}
+
+  @ResolveField(() => [EnvironmentModel], {
+    description:
+      'The environments using this connection: for the management account (the environment account sees none, only its stacks)',
+  })
+  async environments(
+    @Parent() c: EnvironmentAccountConnectionModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<EnvironmentModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    if (
+      principal.kind !== 'TENANT_ADMIN' &&
+      !(principal.kind === 'ACCOUNT' && principal.accountId === c.managementAccountId)
+    ) {
+      return [];
+    }
+    const rows = await ctx
+      .batch('proton.environmentsOfConnection', (ids) =>
+        this.environmentService.usersOf(principal.tenantId, ids),
+      )
+      .load(c.id);
+    return rows.map(EnvironmentModel.from);
+  }
 
   @Mutation(() => EnvironmentAccountConnectionModel, {
     description: 'CreateEnvironmentAccountConnection, as the environment account',

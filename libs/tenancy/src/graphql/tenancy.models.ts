@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@accountlink/common';
 import type { AccessKey, Account, ApiKey, Tenant, User } from '@accountlink/db';
 
@@ -170,6 +170,20 @@ export class TenantSettingsModel {
     description: 'Connection token look-ups and verifications per minute per tenant',
   })
   verificationsPerMinutePerTenant!: number;
+  @Field(() => Int, { description: 'Proton environments per account per region (AWS: 1000)' })
+  environmentQuota!: number;
+  @Field(() => Int, {
+    description: 'Proton environment templates per account per region (AWS: 1000)',
+  })
+  templateQuota!: number;
+  @Field(() => Int, {
+    description: 'How long a simulated Proton deployment takes, in milliseconds (default 300)',
+  })
+  provisioningDelayMs!: number;
+  @Field(() => Float, {
+    description: 'Share of Proton deployments the worker fails on purpose, from 0 to 1 (default 0)',
+  })
+  deploymentFailureRate!: number;
 }
 
 @InputType()
@@ -179,4 +193,8 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) connectionTokenTtlSeconds?: number | null;
   @Field(() => Int, { nullable: true }) verificationsPerMinutePerCaller?: number | null;
   @Field(() => Int, { nullable: true }) verificationsPerMinutePerTenant?: number | null;
+  @Field(() => Int, { nullable: true }) environmentQuota?: number | null;
+  @Field(() => Int, { nullable: true }) templateQuota?: number | null;
+  @Field(() => Int, { nullable: true }) provisioningDelayMs?: number | null;
+  @Field(() => Float, { nullable: true }) deploymentFailureRate?: number | null;
 }

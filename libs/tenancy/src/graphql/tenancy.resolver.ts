@@ -88,6 +88,10 @@ export class TenancyResolver {
       connectionTokenTtlSeconds: input.connectionTokenTtlSeconds ?? undefined,
       verificationsPerMinutePerCaller: input.verificationsPerMinutePerCaller ?? undefined,
       verificationsPerMinutePerTenant: input.verificationsPerMinutePerTenant ?? undefined,
+      environmentQuota: input.environmentQuota ?? undefined,
+      templateQuota: input.templateQuota ?? undefined,
+      provisioningDelayMs: input.provisioningDelayMs ?? undefined,
+      deploymentFailureRate: input.deploymentFailureRate ?? undefined,
     });
   }
 

@@ -1,0 +1,222 @@
+import { CreateEnvironmentCommand, GetEnvironmentCommand } from '@aws-sdk/client-proton';
+import { Redis } from 'ioredis';
+import { config, ok, subscribe } from './test/client';
+import {
+  connectedConnection,
+  ENV,
+  environmentWorld,
+  MGMT,
+  publishedTemplate,
+  settled,
+  spec,
+  STANDARD_SCHEMA,
+} from './test/environments';
+import { waitUntil } from './test/proton';
+import { killAndRestartWorker } from './test/stack';
+
+const ENVIRONMENT_FIELDS =
+  'name arn deploymentStatus deploymentStatusMessage environmentAccountId templateMajorVersion templateMinorVersion outputs { key valueString }';
+
+interface Changed {
+  environmentChanged: { name: string; deploymentStatus: string };
+}
+
+describe('Proton environments through GraphQL', () => {
+  it('registers an inline template, provisions across accounts, and streams every transition to the management account only', async () => {
+    const w = await environmentWorld();
+    const mgmt = { ...w.gql[MGMT], region: 'us-east-1' };
+    const env = { ...w.gql[ENV], region: 'us-east-1' };
+    await ok(
+      'mutation { createEnvironmentTemplate(input: { name: "gql-web", displayName: "GraphQL web" }) { arn } }',
+      {},
+      mgmt,
+    );
+    const created = await ok<{
+      createEnvironmentTemplateVersion: { status: string; majorVersion: number };
+    }>(
+      'mutation($s: String!) { createEnvironmentTemplateVersion(input: { templateName: "gql-web", schema: $s }) { status majorVersion minorVersion } }',
+      { s: STANDARD_SCHEMA },
+      mgmt,
+    );
+    expect(created.createEnvironmentTemplateVersion).toMatchObject({
+      status: 'REGISTRATION_IN_PROGRESS',
+      majorVersion: 1,
+    });
+    const VERSION =
+      'query { environmentTemplateVersion(input: { templateName: "gql-web", majorVersion: 1, minorVersion: 0 }) { status statusMessage schema } }';
+    await waitUntil(
+      async () =>
+        (await ok<{ environmentTemplateVersion: { status: string } }>(VERSION, {}, mgmt))
+          .environmentTemplateVersion.status === 'DRAFT',
+      'registration',
+    );
+    await ok(
+      'mutation { updateEnvironmentTemplateVersion(input: { templateName: "gql-web", majorVersion: 1, minorVersion: 0, status: PUBLISHED }) { status } }',
+      {},
+      mgmt,
+    );
+    const template = await ok<{
+      environmentTemplate: {
+        recommendedVersion: string;
+        versions: { edges: { node: { status: string } }[] };
+      };
+    }>(
+      'query { environmentTemplate(name: "gql-web") { recommendedVersion versions { edges { node { status } } } } }',
+      {},
+      mgmt,
+    );
+    expect(template.environmentTemplate).toEqual({
+      recommendedVersion: '1.0',
+      versions: { edges: [{ node: { status: 'PUBLISHED' } }] },
+    });
+
+    const connectionId = await connectedConnection(w, 'gql-env');
+    const QUERY = `subscription { environmentChanged(name: "gql-env") { name deploymentStatus } }`;
+    const asManagement = await subscribe<Changed>(mgmt, QUERY);
+    const asAdmin = await subscribe<Changed>(w.tenant.admin, QUERY);
+    const asEnvironmentAccount = await subscribe<Changed>(env, QUERY);
+    try {
+      const result = await ok<{
+        createEnvironment: { deploymentStatus: string; environmentAccountId: string };
+      }>(
+        `mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { ${ENVIRONMENT_FIELDS} } }`,
+        {
+          input: {
+            name: 'gql-env',
+            templateName: 'gql-web',
+            templateMajorVersion: 1,
+            spec: spec({ subnet_count: 3 }),
+            environmentAccountConnectionId: connectionId,
+          },
+        },
+        mgmt,
+      );
+      expect(result.createEnvironment).toMatchObject({
+        deploymentStatus: 'IN_PROGRESS',
+        environmentAccountId: ENV,
+      });
+      const transitions = await asManagement.take(2);
+      expect(transitions.map((t) => t.environmentChanged.deploymentStatus)).toEqual([
+        'IN_PROGRESS',
+        'SUCCEEDED',
+      ]);
+      expect((await asAdmin.take(2)).map((t) => t.environmentChanged.deploymentStatus)).toEqual([
+        'IN_PROGRESS',
+        'SUCCEEDED',
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(asEnvironmentAccount.received).toEqual([]);
+      expect(asEnvironmentAccount.errors).toEqual([]);
+    } finally {
+      await Promise.all([asManagement.close(), asAdmin.close(), asEnvironmentAccount.close()]);
+    }
+
+    const seen = await ok<{
+      environment: {
+        outputs: { key: string; valueString: string }[];
+        environmentAccountConnection: { id: string; status: string };
+        deploymentHistory: { status: string; targetAccountId: string; roleArn: string }[];
+      };
+    }>(
+      'query { environment(name: "gql-env") { outputs { key valueString } environmentAccountConnection { id status } deploymentHistory { status targetAccountId roleArn } } }',
+      {},
+      mgmt,
+    );
+    expect(seen.environment.outputs).toEqual([
+      { key: 'subnet_count', valueString: '3' },
+      { key: 'vpc_cidr', valueString: '10.0.0.0/16' },
+    ]);
+    expect(seen.environment.environmentAccountConnection).toEqual({
+      id: connectionId,
+      status: 'CONNECTED',
+    });
+    expect(seen.environment.deploymentHistory).toEqual([
+      {
+        status: 'SUCCEEDED',
+        targetAccountId: ENV,
+        roleArn: `arn:aws:iam::${ENV}:role/service-role/env-account-proton-service-role`,
+      },
+    ]);
+    // The environment account: no environment, but its stack, readable by name.
+    expect(
+      (
+        await ok<{ environment: unknown }>(
+          'query { environment(name: "gql-env") { name } }',
+          {},
+          env,
+        )
+      ).environment,
+    ).toBeNull();
+    const stacks = await ok<{ stacks: { edges: { node: { name: string } }[] } }>(
+      'query { stacks { edges { node { name } } } }',
+      {},
+      env,
+    );
+    const name = stacks.stacks.edges[0]?.node.name as string;
+    expect(name).toMatch(/^AWSProton-gql-env-cloudformation-/);
+    const stack = await ok<{ stack: { status: string; environmentArn: string } }>(
+      'query($n: String!) { stack(name: $n) { status environmentArn } }',
+      { n: name },
+      env,
+    );
+    expect(stack.stack).toEqual({
+      status: 'CREATE_COMPLETE',
+      environmentArn: `arn:aws:proton:us-east-1:${MGMT}:environment/gql-env`,
+    });
+    expect(
+      (
+        await ok<{ stack: unknown }>(
+          'query($n: String!) { stack(name: $n) { name } }',
+          { n: name },
+          mgmt,
+        )
+      ).stack,
+    ).toBeNull();
+  });
+});
+
+describe('A worker that dies in the middle of a deployment', () => {
+  it('leaves nothing stuck: the job runs again on the next worker and the deployment ends', async () => {
+    const w = await environmentWorld();
+    await publishedTemplate(w, 'web');
+    await w.settings({ provisioningDelayMs: 3_000 });
+    await w.mgmt.send(
+      new CreateEnvironmentCommand({
+        name: 'survivor',
+        templateName: 'web',
+        templateMajorVersion: '1',
+        spec: spec({ subnet_count: 1 }),
+        protonServiceRoleArn: w.mgmtRole,
+      }),
+    );
+    // Wait until the worker holds the deployment job (it is provisioning), then kill it.
+    const redis = new Redis(config.redisUrl);
+    try {
+      await waitUntil(
+        async () => (await redis.llen(`${config.redisPrefix}:provisioning:active`)) > 0,
+        'the deployment job to be active',
+      );
+    } finally {
+      redis.disconnect();
+    }
+    await killAndRestartWorker();
+    expect(
+      (await w.mgmt.send(new GetEnvironmentCommand({ name: 'survivor' }))).environment
+        ?.deploymentStatus,
+    ).toBe('IN_PROGRESS');
+
+    // The lock (2 s in tests) expires, the new worker finds the job stalled and runs it again.
+    let ended: string | undefined;
+    await waitUntil(
+      async () => {
+        ended = (await w.mgmt.send(new GetEnvironmentCommand({ name: 'survivor' }))).environment
+          ?.deploymentStatus;
+        return ended !== 'IN_PROGRESS';
+      },
+      'the deployment to end',
+      25_000,
+    );
+    expect(ended).toBe('SUCCEEDED');
+    expect((await settled(w, 'survivor')).lastSucceededDeploymentId).toBeDefined();
+  }, 40_000);
+});

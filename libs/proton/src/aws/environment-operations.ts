@@ -1,0 +1,382 @@
+import {
+  AppError,
+  epochSeconds,
+  fromNextToken,
+  Page,
+  toNextToken,
+  WireInput,
+} from '@accountlink/common';
+import { deploymentArn, environmentArn } from '../domain/environment-rules';
+import { parseVersionNumber } from '../domain/template-rules';
+import {
+  DeploymentRow,
+  EnvironmentRow,
+  EnvironmentService,
+  EnvironmentState,
+} from '../environment.service';
+import { ProtonCaller } from '../proton-caller';
+import { TemplateRow, TemplateService, VersionView } from '../template.service';
+
+type Wire = Record<string, unknown>;
+type Operation = (caller: ProtonCaller, input: WireInput) => Promise<Wire>;
+
+/** Optional members are omitted when absent, as AWS does. */
+function optional(entries: Record<string, unknown>): Wire {
+  return Object.fromEntries(
+    Object.entries(entries).filter(([, v]) => v !== null && v !== undefined),
+  );
+}
+
+export function wireTemplate(t: TemplateRow): Wire {
+  return optional({
+    arn: `arn:aws:proton:${t.region}:${t.accountId}:environment-template/${t.name}`,
+    createdAt: epochSeconds(t.createdAt),
+    lastModifiedAt: epochSeconds(t.lastModifiedAt),
+    name: t.name,
+    displayName: t.displayName,
+    description: t.description,
+    encryptionKey: t.encryptionKey,
+    provisioning: t.provisioning,
+    recommendedVersion: t.recommendedVersion,
+  });
+}
+
+export function wireVersion(v: VersionView, withSchema = true): Wire {
+  const t = v.template;
+  return optional({
+    arn: `arn:aws:proton:${t.region}:${t.accountId}:environment-template/${t.name}:${v.majorVersion}.${v.minorVersion}`,
+    createdAt: epochSeconds(v.createdAt),
+    lastModifiedAt: epochSeconds(v.lastModifiedAt),
+    majorVersion: String(v.majorVersion),
+    minorVersion: String(v.minorVersion),
+    status: v.status,
+    statusMessage: v.statusMessage,
+    templateName: t.name,
+    description: v.description,
+    recommendedMinorVersion:
+      v.recommendedMinorVersion === null ? null : String(v.recommendedMinorVersion),
+    schema: withSchema ? v.inlineSchema : null,
+  });
+}
+
+export function wireEnvironment(e: EnvironmentRow, summary = false): Wire {
+  return optional({
+    arn: environmentArn(e.region, e.accountId, e.name),
+    createdAt: epochSeconds(e.createdAt),
+    deploymentStatus: e.deploymentStatus,
+    deploymentStatusMessage: e.deploymentStatusMessage,
+    lastDeploymentAttemptedAt: epochSeconds(e.lastDeploymentAttemptedAt),
+    lastDeploymentSucceededAt: e.lastDeploymentSucceededAt
+      ? epochSeconds(e.lastDeploymentSucceededAt)
+      : null,
+    lastAttemptedDeploymentId: e.lastAttemptedDeploymentId,
+    lastSucceededDeploymentId: e.lastSucceededDeploymentId,
+    name: e.name,
+    description: e.description,
+    templateName: e.templateName,
+    templateMajorVersion: String(e.templateMajorVersion),
+    templateMinorVersion: String(e.templateMinorVersion),
+    environmentAccountConnectionId: e.environmentAccountConnectionId,
+    environmentAccountId: e.environmentAccountConnectionId ? e.environmentAccountId : null,
+    protonServiceRoleArn: e.protonServiceRoleArn,
+    provisioning: e.provisioning,
+    componentRoleArn: e.componentRoleArn,
+    ...(summary ? {} : { spec: e.spec, codebuildRoleArn: e.codebuildRoleArn }),
+  });
+}
+
+function wireState(state: unknown): Wire | null {
+  if (!state) {
+    return null;
+  }
+  const s = state as EnvironmentState;
+  return {
+    environment: {
+      spec: s.spec,
+      templateName: s.templateName,
+      templateMajorVersion: String(s.templateMajorVersion),
+      templateMinorVersion: String(s.templateMinorVersion),
+    },
+  };
+}
+
+export function wireDeployment(d: DeploymentRow, summary = false): Wire {
+  return optional({
+    id: d.id,
+    arn: deploymentArn(d.region, d.accountId, d.id),
+    targetArn: environmentArn(d.region, d.accountId, d.environmentName),
+    targetResourceType: 'ENVIRONMENT',
+    targetResourceCreatedAt: epochSeconds(d.createdAt),
+    environmentName: d.environmentName,
+    deploymentStatus: d.status,
+    createdAt: epochSeconds(d.createdAt),
+    lastModifiedAt: epochSeconds(d.lastModifiedAt),
+    completedAt: d.completedAt ? epochSeconds(d.completedAt) : null,
+    ...(summary
+      ? {}
+      : {
+          deploymentStatusMessage: d.statusMessage,
+          initialState: wireState(d.initialState),
+          targetState: wireState(d.targetState),
+        }),
+  });
+}
+
+function nextToken<T>(page: Page<T>): Wire {
+  return page.hasNextPage ? { nextToken: toNextToken(page.cursors.at(-1) ?? null) } : {};
+}
+
+function version(input: WireInput, field: string): number {
+  return parseVersionNumber(field, input.requiredString(field));
+}
+
+function optionalVersion(input: WireInput, field: string): number | undefined {
+  const value = input.string(field);
+  return value === undefined ? undefined : parseVersionNumber(field, value);
+}
+
+/** The environment and environment-template operations of the AWS JSON protocol. */
+export function environmentOperations(
+  templates: TemplateService,
+  environments: EnvironmentService,
+): [string, Operation][] {
+  return [
+    [
+      'CreateEnvironmentTemplate',
+      async (caller, input) => ({
+        environmentTemplate: wireTemplate(
+          await templates.createTemplate(caller, {
+            name: input.requiredString('name'),
+            displayName: input.string('displayName'),
+            description: input.string('description'),
+            encryptionKey: input.string('encryptionKey'),
+            provisioning: input.string('provisioning'),
+            tags: input.tags('tags'),
+          }),
+        ),
+      }),
+    ],
+    [
+      'GetEnvironmentTemplate',
+      async (caller, input) => ({
+        environmentTemplate: wireTemplate(
+          await templates.getTemplate(caller, input.requiredString('name')),
+        ),
+      }),
+    ],
+    [
+      'ListEnvironmentTemplates',
+      async (caller, input) => {
+        const page = await templates.listTemplates(
+          caller,
+          input.maxResults(),
+          fromNextToken(input.string('nextToken')),
+        );
+        return {
+          templates: page.items.map((t) => {
+            const { encryptionKey: _omitted, ...summary } = wireTemplate(t);
+            return summary;
+          }),
+          ...nextToken(page),
+        };
+      },
+    ],
+    [
+      'DeleteEnvironmentTemplate',
+      async (caller, input) => ({
+        environmentTemplate: wireTemplate(
+          await templates.deleteTemplate(caller, input.requiredString('name')),
+        ),
+      }),
+    ],
+    [
+      'CreateEnvironmentTemplateVersion',
+      async (caller, input) => {
+        const s3 = input.object('source')?.object('s3');
+        if (!s3) {
+          throw AppError.badInput(
+            'source',
+            `1 validation error detected: Value null at 'source.s3' failed to satisfy constraint: Member must not be null`,
+          );
+        }
+        return {
+          environmentTemplateVersion: wireVersion(
+            await templates.createVersion(caller, {
+              templateName: input.requiredString('templateName'),
+              majorVersion: optionalVersion(input, 'majorVersion'),
+              description: input.string('description'),
+              clientToken: input.string('clientToken'),
+              source: { bucket: s3.requiredString('bucket'), key: s3.requiredString('key') },
+              tags: input.tags('tags'),
+            }),
+          ),
+        };
+      },
+    ],
+    [
+      'GetEnvironmentTemplateVersion',
+      async (caller, input) => ({
+        environmentTemplateVersion: wireVersion(
+          await templates.getVersion(
+            caller,
+            input.requiredString('templateName'),
+            version(input, 'majorVersion'),
+            version(input, 'minorVersion'),
+          ),
+        ),
+      }),
+    ],
+    [
+      'ListEnvironmentTemplateVersions',
+      async (caller, input) => {
+        const page = await templates.listVersions(
+          caller,
+          input.requiredString('templateName'),
+          optionalVersion(input, 'majorVersion'),
+          input.maxResults(),
+          fromNextToken(input.string('nextToken')),
+        );
+        return {
+          templateVersions: page.items.map((v) => wireVersion(v, false)),
+          ...nextToken(page),
+        };
+      },
+    ],
+    [
+      'UpdateEnvironmentTemplateVersion',
+      async (caller, input) => ({
+        environmentTemplateVersion: wireVersion(
+          await templates.updateVersion(
+            caller,
+            input.requiredString('templateName'),
+            version(input, 'majorVersion'),
+            version(input, 'minorVersion'),
+            { status: input.string('status'), description: input.string('description') },
+          ),
+        ),
+      }),
+    ],
+    [
+      'DeleteEnvironmentTemplateVersion',
+      async (caller, input) => ({
+        environmentTemplateVersion: wireVersion(
+          await templates.deleteVersion(
+            caller,
+            input.requiredString('templateName'),
+            version(input, 'majorVersion'),
+            version(input, 'minorVersion'),
+          ),
+        ),
+      }),
+    ],
+    [
+      'CreateEnvironment',
+      async (caller, input) => {
+        if (input.string('provisioningRepository') || input.object('provisioningRepository')) {
+          throw AppError.badInput(
+            'provisioningRepository',
+            'Self-managed (pull request) provisioning is not simulated; use standard or CUSTOMER_MANAGED templates',
+          );
+        }
+        return {
+          environment: wireEnvironment(
+            await environments.create(caller, {
+              name: input.requiredString('name'),
+              templateName: input.requiredString('templateName'),
+              templateMajorVersion: version(input, 'templateMajorVersion'),
+              templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
+              spec: input.requiredString('spec'),
+              description: input.string('description'),
+              environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
+              protonServiceRoleArn: input.string('protonServiceRoleArn'),
+              codebuildRoleArn: input.string('codebuildRoleArn'),
+              componentRoleArn: input.string('componentRoleArn'),
+              tags: input.tags('tags'),
+            }),
+          ),
+        };
+      },
+    ],
+    [
+      'GetEnvironment',
+      async (caller, input) => ({
+        environment: wireEnvironment(await environments.get(caller, input.requiredString('name'))),
+      }),
+    ],
+    [
+      'ListEnvironments',
+      async (caller, input) => {
+        const filters = input.objectList('environmentTemplates');
+        const page = await environments.list(caller, {
+          templateNames: filters?.map((f) => f.requiredString('templateName')),
+          first: input.maxResults(),
+          after: fromNextToken(input.string('nextToken')),
+        });
+        return {
+          environments: page.items.map((e) => wireEnvironment(e, true)),
+          ...nextToken(page),
+        };
+      },
+    ],
+    [
+      'UpdateEnvironment',
+      async (caller, input) => ({
+        environment: wireEnvironment(
+          await environments.update(caller, {
+            name: input.requiredString('name'),
+            deploymentType: input.requiredString('deploymentType'),
+            spec: input.string('spec'),
+            description: input.string('description'),
+            templateMajorVersion: optionalVersion(input, 'templateMajorVersion'),
+            templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
+            environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
+            protonServiceRoleArn: input.string('protonServiceRoleArn'),
+            codebuildRoleArn: input.string('codebuildRoleArn'),
+            componentRoleArn: input.string('componentRoleArn'),
+          }),
+        ),
+      }),
+    ],
+    [
+      'DeleteEnvironment',
+      async (caller, input) => ({
+        environment: wireEnvironment(
+          await environments.delete(caller, input.requiredString('name')),
+        ),
+      }),
+    ],
+    [
+      'CancelEnvironmentDeployment',
+      async (caller, input) => ({
+        environment: wireEnvironment(
+          await environments.cancel(caller, input.requiredString('environmentName')),
+        ),
+      }),
+    ],
+    [
+      'ListEnvironmentOutputs',
+      async (caller, input) => ({
+        outputs: await environments.outputs(caller, input.requiredString('environmentName')),
+      }),
+    ],
+    [
+      'ListDeployments',
+      async (caller, input) => {
+        const page = await environments.listDeployments(caller, {
+          environmentName: input.string('environmentName'),
+          first: input.maxResults(),
+          after: fromNextToken(input.string('nextToken')),
+        });
+        return { deployments: page.items.map((d) => wireDeployment(d, true)), ...nextToken(page) };
+      },
+    ],
+    [
+      'GetDeployment',
+      async (caller, input) => ({
+        deployment: wireDeployment(
+          await environments.getDeployment(caller, input.requiredString('id')),
+        ),
+      }),
+    ],
+  ];
+}

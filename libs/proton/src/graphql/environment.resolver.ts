@@ -1,0 +1,422 @@
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { RelayConnection, TagModel, toConnection } from '@accountlink/common';
+import { EventBus, EventMessage } from '@accountlink/events';
+import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
+import { BundleService } from '../bundle.service';
+import { ConnectionService } from '../connection.service';
+import { EnvironmentService, EnvironmentSnapshot, fromSnapshot } from '../environment.service';
+import { StackService } from '../stack.service';
+import { TagService } from '../tag.service';
+import { TemplateService } from '../template.service';
+import { EnvironmentAccountConnectionModel } from './connection.models';
+import {
+  BundleObjectModel,
+  CreateEnvironmentInput,
+  CreateEnvironmentTemplateInput,
+  CreateEnvironmentTemplateVersionInput,
+  DeploymentConnection,
+  DeploymentModel,
+  EnvironmentConnection,
+  EnvironmentModel,
+  EnvironmentOutputModel,
+  EnvironmentTemplateConnection,
+  EnvironmentTemplateModel,
+  EnvironmentTemplateVersionConnection,
+  EnvironmentTemplateVersionModel,
+  PutBundleObjectInput,
+  StackConnection,
+  StackModel,
+  TemplateVersionInput,
+  UpdateEnvironmentInput,
+  UpdateEnvironmentTemplateVersionInput,
+} from './environment.models';
+import { protonCaller } from './proton-context';
+
+/** Environment templates and their versions (GraphQL edge; the management account). */
+@Resolver(() => EnvironmentTemplateModel)
+export class EnvironmentTemplateResolver {
+  constructor(
+    private readonly templates: TemplateService,
+    private readonly bundles: BundleService,
+    private readonly tagService: TagService,
+    private readonly throttle: ThrottleService,
+  ) {}
+
+  @Mutation(() => BundleObjectModel, {
+    description:
+      "Puts a template bundle (its schema file) in the tenant's simulated S3 store, for CreateEnvironmentTemplateVersion's source.s3",
+  })
+  async putBundleObject(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: PutBundleObjectInput,
+  ): Promise<BundleObjectModel> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return this.bundles.put(principal.tenantId, input.bucket, input.key, input.body);
+  }
+
+  @Mutation(() => EnvironmentTemplateModel, { description: 'CreateEnvironmentTemplate' })
+  async createEnvironmentTemplate(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateEnvironmentTemplateInput,
+  ): Promise<EnvironmentTemplateModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateModel.from(await this.templates.createTemplate(caller, input));
+  }
+
+  @Query(() => EnvironmentTemplateModel, { description: 'GetEnvironmentTemplate' })
+  async environmentTemplate(
+    @Context() { ctx }: GqlContext,
+    @Args('name') name: string,
+  ): Promise<EnvironmentTemplateModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateModel.from(await this.templates.getTemplate(caller, name));
+  }
+
+  @Query(() => EnvironmentTemplateConnection, { description: 'ListEnvironmentTemplates' })
+  async environmentTemplates(
+    @Context() { ctx }: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<EnvironmentTemplateModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return toConnection(
+      await this.templates.listTemplates(caller, first, after),
+      EnvironmentTemplateModel.from,
+    );
+  }
+
+  @Mutation(() => EnvironmentTemplateModel, {
+    description:
+      'DeleteEnvironmentTemplate (and its versions); refused while an environment uses it',
+  })
+  async deleteEnvironmentTemplate(
+    @Context() { ctx }: GqlContext,
+    @Args('name') name: string,
+  ): Promise<EnvironmentTemplateModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateModel.from(await this.templates.deleteTemplate(caller, name));
+  }
+
+  @Mutation(() => EnvironmentTemplateVersionModel, {
+    description:
+      'CreateEnvironmentTemplateVersion: REGISTRATION_IN_PROGRESS, then DRAFT or REGISTRATION_FAILED (the worker checks the schema)',
+  })
+  async createEnvironmentTemplateVersion(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateEnvironmentTemplateVersionInput,
+  ): Promise<EnvironmentTemplateVersionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateVersionModel.from(
+      await this.templates.createVersion(caller, {
+        templateName: input.templateName,
+        majorVersion: input.majorVersion,
+        description: input.description,
+        clientToken: input.clientToken,
+        schema: input.schema,
+        source: input.s3 ?? null,
+        tags: input.tags,
+      }),
+    );
+  }
+
+  @Query(() => EnvironmentTemplateVersionModel, { description: 'GetEnvironmentTemplateVersion' })
+  async environmentTemplateVersion(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: TemplateVersionInput,
+  ): Promise<EnvironmentTemplateVersionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateVersionModel.from(
+      await this.templates.getVersion(
+        caller,
+        input.templateName,
+        input.majorVersion,
+        input.minorVersion,
+      ),
+    );
+  }
+
+  @Mutation(() => EnvironmentTemplateVersionModel, {
+    description: 'UpdateEnvironmentTemplateVersion: description, and DRAFT → PUBLISHED',
+  })
+  async updateEnvironmentTemplateVersion(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateEnvironmentTemplateVersionInput,
+  ): Promise<EnvironmentTemplateVersionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateVersionModel.from(
+      await this.templates.updateVersion(
+        caller,
+        input.templateName,
+        input.majorVersion,
+        input.minorVersion,
+        { status: input.status, description: input.description },
+      ),
+    );
+  }
+
+  @Mutation(() => EnvironmentTemplateVersionModel, {
+    description: 'DeleteEnvironmentTemplateVersion; refused while an environment uses it',
+  })
+  async deleteEnvironmentTemplateVersion(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: TemplateVersionInput,
+  ): Promise<EnvironmentTemplateVersionModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateVersionModel.from(
+      await this.templates.deleteVersion(
+        caller,
+        input.templateName,
+        input.majorVersion,
+        input.minorVersion,
+      ),
+    );
+  }
+
+  @ResolveField(() => EnvironmentTemplateVersionConnection, {
+    description: 'ListEnvironmentTemplateVersions (optionally of one major version)',
+  })
+  async versions(
+    @Parent() t: EnvironmentTemplateModel,
+    @Context() { ctx }: GqlContext,
+    @Args('majorVersion', { type: () => Int, nullable: true }) majorVersion?: number,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<EnvironmentTemplateVersionModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return toConnection(
+      await this.templates.listVersions(caller, t.name, majorVersion, first, after),
+      EnvironmentTemplateVersionModel.from,
+    );
+  }
+
+  @ResolveField(() => [TagModel])
+  async tags(
+    @Parent() t: EnvironmentTemplateModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<TagModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return ctx
+      .batch('proton.tags', async (arns) => {
+        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
+        return arns.map((arn) => byArn.get(arn) ?? []);
+      })
+      .load(t.arn);
+  }
+}
+
+/** Environments, deployments and stacks (GraphQL edge). */
+@Resolver(() => EnvironmentModel)
+export class EnvironmentResolver {
+  constructor(
+    private readonly environmentService: EnvironmentService,
+    private readonly connections: ConnectionService,
+    private readonly stackService: StackService,
+    private readonly tagService: TagService,
+    private readonly throttle: ThrottleService,
+    private readonly bus: EventBus,
+  ) {}
+
+  @Mutation(() => EnvironmentModel, {
+    description:
+      'CreateEnvironment, as the management account: through a CONNECTED connection (environmentAccountConnectionId) or with protonServiceRoleArn',
+  })
+  async createEnvironment(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: CreateEnvironmentInput,
+  ): Promise<EnvironmentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentModel.from(await this.environmentService.create(caller, input));
+  }
+
+  @Query(() => EnvironmentModel, {
+    nullable: true,
+    description: 'GetEnvironment (management account only; null for anyone else)',
+  })
+  async environment(
+    @Context() { ctx }: GqlContext,
+    @Args('name') name: string,
+  ): Promise<EnvironmentModel | null> {
+    const row = await this.environmentService.find(await protonCaller(ctx, this.throttle), name);
+    return row ? EnvironmentModel.from(row) : null;
+  }
+
+  @Query(() => EnvironmentConnection, { description: 'ListEnvironments' })
+  async environments(
+    @Context() { ctx }: GqlContext,
+    @Args('templateNames', { type: () => [String], nullable: true }) templateNames?: string[],
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<EnvironmentModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return toConnection(
+      await this.environmentService.list(caller, { templateNames, first, after }),
+      EnvironmentModel.from,
+    );
+  }
+
+  @Mutation(() => EnvironmentModel, {
+    description: 'UpdateEnvironment with a deploymentType (NONE changes metadata only)',
+  })
+  async updateEnvironment(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateEnvironmentInput,
+  ): Promise<EnvironmentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentModel.from(await this.environmentService.update(caller, input));
+  }
+
+  @Mutation(() => EnvironmentModel, {
+    description: 'DeleteEnvironment: DELETE_IN_PROGRESS, then gone (DELETE_COMPLETE)',
+  })
+  async deleteEnvironment(
+    @Context() { ctx }: GqlContext,
+    @Args('name') name: string,
+  ): Promise<EnvironmentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentModel.from(await this.environmentService.delete(caller, name));
+  }
+
+  @Mutation(() => EnvironmentModel, {
+    description: 'CancelEnvironmentDeployment: CANCELLING, then CANCELLED',
+  })
+  async cancelEnvironmentDeployment(
+    @Context() { ctx }: GqlContext,
+    @Args('environmentName') environmentName: string,
+  ): Promise<EnvironmentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentModel.from(await this.environmentService.cancel(caller, environmentName));
+  }
+
+  @Query(() => DeploymentConnection, { description: 'ListDeployments' })
+  async deployments(
+    @Context() { ctx }: GqlContext,
+    @Args('environmentName', { type: () => String, nullable: true }) environmentName?: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<DeploymentModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return toConnection(
+      await this.environmentService.listDeployments(caller, { environmentName, first, after }),
+      DeploymentModel.from,
+    );
+  }
+
+  @Query(() => DeploymentModel, { description: 'GetDeployment' })
+  async deployment(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<DeploymentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return DeploymentModel.from(await this.environmentService.getDeployment(caller, id));
+  }
+
+  @Query(() => StackConnection, {
+    description:
+      "The simulated stacks in the caller's account and region (environment accounts see their infrastructure here)",
+  })
+  async stacks(
+    @Context() { ctx }: GqlContext,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<StackModel>> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return toConnection(await this.stackService.list(caller, first, after), StackModel.from);
+  }
+
+  @Query(() => StackModel, { nullable: true })
+  async stack(
+    @Context() { ctx }: GqlContext,
+    @Args('name') name: string,
+  ): Promise<StackModel | null> {
+    const row = await this.stackService.get(await protonCaller(ctx, this.throttle), name);
+    return row ? StackModel.from(row) : null;
+  }
+
+  @ResolveField(() => [EnvironmentOutputModel], {
+    description: 'ListEnvironmentOutputs: the outputs of the last successful deployment',
+  })
+  outputs(@Parent() e: EnvironmentModel): EnvironmentOutputModel[] {
+    return e.outputs;
+  }
+
+  @ResolveField(() => [DeploymentModel], { description: 'Every deployment, newest first' })
+  async deploymentHistory(
+    @Parent() e: EnvironmentModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<DeploymentModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const rows = await ctx
+      .batch('proton.deployments', (ids) =>
+        this.environmentService.deploymentsOf(principal.tenantId, ids),
+      )
+      .load(e.id);
+    return rows.map(DeploymentModel.from);
+  }
+
+  @ResolveField(() => EnvironmentAccountConnectionModel, {
+    nullable: true,
+    description:
+      'The connection it is provisioned through (null when deleted, or with a service role)',
+  })
+  async environmentAccountConnection(
+    @Parent() e: EnvironmentModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<EnvironmentAccountConnectionModel | null> {
+    if (!e.environmentAccountConnectionId) {
+      return null;
+    }
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const row = await ctx
+      .batch('proton.connectionsById', (ids) => this.connections.byIds(principal.tenantId, ids))
+      .load(e.environmentAccountConnectionId);
+    return row ? EnvironmentAccountConnectionModel.from(row) : null;
+  }
+
+  @ResolveField(() => [TagModel])
+  async tags(@Parent() e: EnvironmentModel, @Context() { ctx }: GqlContext): Promise<TagModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    return ctx
+      .batch('proton.tags', async (arns) => {
+        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
+        return arns.map((arn) => byArn.get(arn) ?? []);
+      })
+      .load(e.arn);
+  }
+
+  @Subscription(() => EnvironmentModel, {
+    description:
+      'Every deployment transition of environments (optionally one, by name): to the management account (in its region) and tenant administrators',
+    resolve: (event: EventMessage) =>
+      EnvironmentModel.from(
+        fromSnapshot((event.payload as { environment: EnvironmentSnapshot }).environment),
+      ),
+  })
+  async environmentChanged(
+    @Context() { ctx }: GqlContext,
+    @Args('name', { type: () => String, nullable: true }) name?: string,
+  ): Promise<AsyncIterableIterator<EventMessage>> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const region = ctx.region;
+    return this.bus.subscribe(principal, (event) => {
+      if (event.aggregateType !== 'Environment') {
+        return false;
+      }
+      const environment = (event.payload as { environment: EnvironmentSnapshot }).environment;
+      return (
+        (!name || environment.name === name) &&
+        (principal.kind === 'TENANT_ADMIN' || environment.region === region)
+      );
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { JobHandler, JobMap } from '@accountlink/jobs';
+import { DeploymentRunner } from '../deployment-runner.service';
+import { TemplateService } from '../template.service';
+
+@Injectable()
+export class RegisterTemplateVersionHandler implements JobHandler<'proton.register-template-version'> {
+  readonly jobName = 'proton.register-template-version' as const;
+
+  constructor(private readonly templates: TemplateService) {}
+
+  async handle(data: JobMap['proton.register-template-version']): Promise<void> {
+    await this.templates.register(data.tenantId, data.versionId);
+  }
+}
+
+@Injectable()
+export class DeployEnvironmentHandler implements JobHandler<'proton.deploy-environment'> {
+  readonly jobName = 'proton.deploy-environment' as const;
+
+  constructor(private readonly runner: DeploymentRunner) {}
+
+  async handle(data: JobMap['proton.deploy-environment']): Promise<void> {
+    await this.runner.run(data.tenantId, data.deploymentId);
+  }
+
+  /** Never IN_PROGRESS forever: a deployment whose job failed for good ends FAILED, saying why. */
+  async onExhausted(data: JobMap['proton.deploy-environment'], error: Error): Promise<void> {
+    await this.runner.abandon(data.tenantId, data.deploymentId, error.message);
+  }
+}
