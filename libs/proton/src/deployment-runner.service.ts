@@ -51,6 +51,12 @@ export class DeploymentRunner {
         await this.finish(tx, deployment, environment, 'CANCELLED', 'The deployment was cancelled');
         return;
       }
+      if (deployment.kind === 'DELETE' && !environment.lastSucceededDeploymentId) {
+        // Nothing was ever provisioned: there is nothing to remove and no role to assume.
+        await this.removeInfrastructure(tx, environment);
+        await this.finish(tx, deployment, environment, 'DELETE_COMPLETE', null);
+        return;
+      }
       const role = await this.assumeRole(tx, deployment, environment);
       const failure = !role.ok
         ? `Proton could not assume ${role.roleArn || 'the deployment role'}: ${role.reason}`
