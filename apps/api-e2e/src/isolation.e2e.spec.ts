@@ -1,4 +1,3 @@
-import { CreateEnvironmentCommand } from '@aws-sdk/client-proton';
 import {
   accountKey,
   createAccount,
@@ -9,7 +8,12 @@ import {
   TestTenant,
 } from './test/client';
 import { appPool, ownerPool } from './test/db';
-import { environmentWorld, publishedTemplate, settled, spec } from './test/environments';
+import {
+  createEnvironment,
+  environmentWorld,
+  publishedTemplate,
+  settled,
+} from './test/environments';
 import { ENV, MGMT, protonWorld, SEED_ROLE } from './test/proton';
 
 const ACCOUNTS = '{ accounts { edges { node { accountId alias } } } }';
@@ -236,16 +240,8 @@ describe('row-level security (the database enforces isolation too)', () => {
     );
     // A provisioned environment fills the template, environment, deployment and stack tables.
     const envWorld = await environmentWorld();
-    await publishedTemplate(envWorld, 'rls');
-    await envWorld.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'rls',
-        templateName: 'rls',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        protonServiceRoleArn: envWorld.mgmtRole,
-      }),
-    );
+    await publishedTemplate(envWorld, 'web');
+    await createEnvironment(envWorld, 'rls');
     expect((await settled(envWorld, 'rls')).deploymentStatus).toBe('SUCCEEDED');
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(

@@ -1,13 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { apiUrl } from './test/client';
-import { ENV, MGMT, protonWorld, ProtonWorld } from './test/proton';
-
-const run = promisify(execFile);
-
-/** Debian's awscli package (CLI v2) at /usr/bin/aws; `npm test` installs it when it can. */
-const AWS_CLI = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
+import { AWS_CLI, awsProton, run } from './test/cli';
+import { AccessKey, ENV, MGMT, protonWorld, ProtonWorld } from './test/proton';
 
 // The responses printed in the Proton admin guide (seeds/000), request for request.
 const SEED = {
@@ -101,25 +93,9 @@ async function aws(
   accountId: string,
   args: string[],
 ): Promise<{ environmentAccountConnection: Record<string, string> }> {
-  const key = world.keys[accountId] as { accessKeyId: string; secretAccessKey: string };
-  const { stdout } = await run(
-    AWS_CLI,
-    ['proton', ...args, '--endpoint-url', apiUrl(), '--output', 'json'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ACCESS_KEY_ID: key.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    },
-  );
-  return JSON.parse(stdout) as { environmentAccountConnection: Record<string, string> };
+  return (await awsProton(world.keys[accountId] as AccessKey, args)) as {
+    environmentAccountConnection: Record<string, string>;
+  };
 }
 
 describe('the real AWS CLI (the seed commands, with --endpoint-url)', () => {

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { apiUrl } from './test/client';
+import { awsProton } from './test/cli';
 import {
   ENV,
   environmentWorld,
@@ -12,33 +9,12 @@ import {
   spec,
   STANDARD_SCHEMA,
 } from './test/environments';
-
-const run = promisify(execFile);
-const AWS_CLI = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
+import { AccessKey } from './test/proton';
 
 type Json = Record<string, unknown>;
 
-async function aws(w: EnvironmentWorld, accountId: string, args: string[]): Promise<Json> {
-  const key = w.keys[accountId] as { accessKeyId: string; secretAccessKey: string };
-  const { stdout } = await run(
-    AWS_CLI,
-    ['proton', ...args, '--endpoint-url', apiUrl(), '--output', 'json'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        AWS_ACCESS_KEY_ID: key.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-      timeout: 60_000,
-    },
-  );
-  return stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+function aws(w: EnvironmentWorld, accountId: string, args: string[]): Promise<Json> {
+  return awsProton(w.keys[accountId] as AccessKey, args);
 }
 
 async function awsFails(w: EnvironmentWorld, accountId: string, args: string[]): Promise<string> {

@@ -1,8 +1,9 @@
-import { CreateEnvironmentCommand, GetEnvironmentCommand } from '@aws-sdk/client-proton';
+import { GetEnvironmentCommand } from '@aws-sdk/client-proton';
 import { Redis } from 'ioredis';
 import { config, ok, subscribe } from './test/client';
 import {
   connectedConnection,
+  createEnvironment,
   ENV,
   environmentWorld,
   MGMT,
@@ -180,15 +181,7 @@ describe('A worker that dies in the middle of a deployment', () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
     await w.settings({ provisioningDelayMs: 3_000 });
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'survivor',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        protonServiceRoleArn: w.mgmtRole,
-      }),
-    );
+    await createEnvironment(w, 'survivor');
     // Wait until the worker holds the deployment job (it is provisioning), then kill it.
     const redis = new Redis(config.redisUrl);
     try {

@@ -33,6 +33,7 @@ import { createRole, ok, trustPolicy } from './test/client';
 import { count } from './test/db';
 import {
   connectedConnection,
+  createEnvironment,
   CUSTOMER_MANAGED_SCHEMA,
   ENV,
   environmentWorld,
@@ -313,14 +314,11 @@ describe('Proton environments provisioned across accounts', () => {
       ),
     ).rejects.toThrow(/is for environment simple-env-connected, not another-name/);
 
-    const created = await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'simple-env-connected',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 2 }),
-        environmentAccountConnectionId: connectionId,
-      }),
+    const created = await createEnvironment(
+      w,
+      'simple-env-connected',
+      { connectionId: connectionId },
+      { subnet_count: 2 },
     );
     expect(created.environment).toMatchObject({
       arn: `arn:aws:proton:us-east-1:${MGMT}:environment/simple-env-connected`,
@@ -476,15 +474,7 @@ describe('Proton environments provisioned across accounts', () => {
       w.tenant.admin,
     );
     await new Promise((r) => setTimeout(r, 500));
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'validated',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        environmentAccountConnectionId: connectionId,
-      }),
-    );
+    await createEnvironment(w, 'validated', { connectionId: connectionId });
     const ended = await settled(w, 'validated');
     expect(ended.deploymentStatus).toBe('FAILED');
     expect(ended.deploymentStatusMessage).toContain(
@@ -563,24 +553,8 @@ describe('Proton environment updates, cancel and delete', () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
     const connectionId = await connectedConnection(w, 'remote');
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'remote',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        environmentAccountConnectionId: connectionId,
-      }),
-    );
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'local',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        protonServiceRoleArn: w.mgmtRole,
-      }),
-    );
+    await createEnvironment(w, 'remote', { connectionId: connectionId });
+    await createEnvironment(w, 'local');
     await settled(w, 'remote');
     await settled(w, 'local');
     const update = (
@@ -706,15 +680,7 @@ describe('Proton environment updates, cancel and delete', () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
     await w.settings({ provisioningDelayMs: 2_000 });
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'slow',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        protonServiceRoleArn: w.mgmtRole,
-      }),
-    );
+    await createEnvironment(w, 'slow');
     await expect(
       w.mgmt.send(
         new UpdateEnvironmentCommand({ name: 'slow', deploymentType: 'CURRENT_VERSION' }),
@@ -759,15 +725,7 @@ describe('Proton environment updates, cancel and delete', () => {
       'DELETE_COMPLETE',
     ]);
     // The name is free again.
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'slow',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        protonServiceRoleArn: w.mgmtRole,
-      }),
-    );
+    await createEnvironment(w, 'slow');
     expect(await settled(w, 'slow')).toMatchObject({ deploymentStatus: 'SUCCEEDED' });
   });
 
@@ -775,15 +733,7 @@ describe('Proton environment updates, cancel and delete', () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
     const first = await connectedConnection(w, 'orphan');
-    await w.mgmt.send(
-      new CreateEnvironmentCommand({
-        name: 'orphan',
-        templateName: 'web',
-        templateMajorVersion: '1',
-        spec: spec({ subnet_count: 1 }),
-        environmentAccountConnectionId: first,
-      }),
-    );
+    await createEnvironment(w, 'orphan', { connectionId: first });
     await settled(w, 'orphan');
     await w.env.send(new DeleteEnvironmentAccountConnectionCommand({ id: first }));
 

@@ -72,3 +72,20 @@ export function afterTimeKey<F extends string>(
     ],
   };
 }
+
+/** The name a cursor names, for lists ordered by a unique name; null without one. */
+export function decodeNameKey(
+  codec: CursorCodec,
+  scope: string,
+  cursor: string | null | undefined,
+  field = 'after',
+): string | null {
+  if (!cursor) {
+    return null;
+  }
+  const key = codec.decode(scope, cursor);
+  if (!key || typeof key[0] !== 'string') {
+    throw AppError.badInput(field, `${field} is not a cursor of this list`);
+  }
+  return key[0];
+}

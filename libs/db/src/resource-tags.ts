@@ -1,7 +1,7 @@
 import {
-  AppError,
   checkTagCount,
   CursorCodec,
+  decodeNameKey,
   Page,
   pageSize,
   Tag,
@@ -65,14 +65,7 @@ export async function listResourceTags(
 ): Promise<Page<Tag>> {
   const limit = pageSize(first);
   const scope = `tags:${tenantId}:${resourceArn}`;
-  let afterKey: string | null = null;
-  if (after) {
-    const key = cursors.decode(scope, after);
-    if (!key || typeof key[0] !== 'string') {
-      throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-    }
-    afterKey = key[0];
-  }
+  const afterKey = decodeNameKey(cursors, scope, after, 'nextToken');
   const rows = await tx.resourceTag.findMany({
     where: { tenantId, resourceArn, ...(afterKey ? { key: { gt: afterKey } } : {}) },
     orderBy: { key: 'asc' },

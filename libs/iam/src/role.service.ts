@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, Page, pageSize, toPage } from '@accountlink/common';
+import { AppError, CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { PrismaService, Role, Tx } from '@accountlink/db';
 import { DomainEventType, recordEvent } from '@accountlink/events';
@@ -102,14 +102,7 @@ export class RoleService {
   ): Promise<Page<Role>> {
     const limit = pageSize(first);
     const scope = `${tenantId}:roles:${accountId}`;
-    let afterKey: string | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'string') {
-        throw AppError.badInput('after', 'after is not a cursor of this list');
-      }
-      afterKey = key[0];
-    }
+    const afterKey = decodeNameKey(this.cursors, scope, after);
     const rows = await this.prisma.withTenant(tenantId, async (tx) => {
       await requireAccount(tx, tenantId, accountId);
       return tx.role.findMany({

@@ -5,6 +5,7 @@ import {
   checkString,
   checkTags,
   CursorCodec,
+  decodeNameKey,
   decodeTimeKey,
   afterTimeKey,
   encodeTimeKey,
@@ -30,7 +31,7 @@ import {
 } from './domain/environment-rules';
 import { TEMPLATE_LIMITS, validateSpec } from './domain/template-rules';
 import { ProtonCaller } from './proton-caller';
-import { checkName, TemplateRow, TemplateService } from './template.service';
+import { checkName, checkOptional, TemplateRow, TemplateService } from './template.service';
 
 export type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
 export type DeploymentRow = Prisma.DeploymentGetPayload<object>;
@@ -90,7 +91,7 @@ export class EnvironmentService {
   async create(caller: ProtonCaller, input: CreateEnvironmentParams): Promise<EnvironmentRow> {
     checkName('name', input.name);
     checkName('templateName', input.templateName);
-    checkDescription(input.description);
+    checkOptional('description', input.description, 0, TEMPLATE_LIMITS.description);
     const provisioning: Provisioning = {
       connectionId: input.environmentAccountConnectionId ?? null,
       serviceRoleArn: input.protonServiceRoleArn ?? null,
@@ -203,14 +204,7 @@ export class EnvironmentService {
     const limit = pageSize(query.first);
     const names = query.templateNames?.length ? [...new Set(query.templateNames)].sort() : null;
     const scope = `env:${caller.tenantId}:${caller.accountId}:${caller.region}:${names?.join() ?? ''}`;
-    let afterName: string | null = null;
-    if (query.after) {
-      const key = this.cursors.decode(scope, query.after);
-      if (!key || typeof key[0] !== 'string') {
-        throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-      }
-      afterName = key[0];
-    }
+    const afterName = decodeNameKey(this.cursors, scope, query.after, 'nextToken');
     const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
       tx.environment.findMany({
         where: {
@@ -236,7 +230,7 @@ export class EnvironmentService {
       );
     }
     const type = input.deploymentType as DeploymentType;
-    checkDescription(input.description);
+    checkOptional('description', input.description, 0, TEMPLATE_LIMITS.description);
     const requested: Provisioning = {
       connectionId: input.environmentAccountConnectionId ?? null,
       serviceRoleArn: input.protonServiceRoleArn ?? null,
@@ -677,15 +671,6 @@ export function fromSnapshot(s: EnvironmentSnapshot): EnvironmentRow {
       ? new Date(s.lastDeploymentSucceededAt)
       : null,
   };
-}
-
-function checkDescription(value: string | null | undefined): void {
-  if (value !== undefined && value !== null && value.length > TEMPLATE_LIMITS.description) {
-    throw AppError.badInput(
-      'description',
-      `description must have at most ${TEMPLATE_LIMITS.description} characters`,
-    );
-  }
 }
 
 function checkProvisioningFields(p: Provisioning): void {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, Page, pageSize, toPage } from '@accountlink/common';
+import { CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Prisma, PrismaService } from '@accountlink/db';
 import { ProtonCaller } from './proton-caller';
@@ -29,14 +29,7 @@ export class StackService {
   ): Promise<Page<StackRow>> {
     const limit = pageSize(first);
     const scope = `stk:${caller.tenantId}:${caller.accountId}:${caller.region}`;
-    let afterName: string | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'string') {
-        throw AppError.badInput('after', 'after is not a cursor of this list');
-      }
-      afterName = key[0];
-    }
+    const afterName = decodeNameKey(this.cursors, scope, after);
     const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
       tx.stack.findMany({
         where: {

@@ -5,6 +5,7 @@ import {
   checkString,
   checkTags,
   CursorCodec,
+  decodeNameKey,
   ErrorCode,
   Page,
   pageSize,
@@ -136,7 +137,7 @@ export class TemplateService {
   ): Promise<Page<TemplateRow>> {
     const limit = pageSize(first);
     const scope = `tpl:${caller.tenantId}:${caller.accountId}:${caller.region}`;
-    const afterName = this.decodeKey(scope, after);
+    const afterName = decodeNameKey(this.cursors, scope, after, 'nextToken');
     const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
       tx.environmentTemplate.findMany({
         where: {
@@ -587,17 +588,6 @@ export class TemplateService {
     });
   }
 
-  private decodeKey(scope: string, after?: string | null): string | null {
-    if (!after) {
-      return null;
-    }
-    const key = this.cursors.decode(scope, after);
-    if (!key || typeof key[0] !== 'string') {
-      throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-    }
-    return key[0];
-  }
-
   private event(
     tx: Tx,
     type: 'proton.template.changed',
@@ -651,7 +641,7 @@ export function checkName(field: string, value: string): void {
   checkString(field, value, PATTERNS.resourceName, 1, LIMITS.resourceName);
 }
 
-function checkOptional(
+export function checkOptional(
   field: string,
   value: string | null | undefined,
   min: number,

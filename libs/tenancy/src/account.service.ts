@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, Page, pageSize, toPage } from '@accountlink/common';
+import { AppError, CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Account, PrismaService, Tx } from '@accountlink/db';
 import { randomAccountId, validateAccountAlias, validateAccountId } from './domain/identity-rules';
@@ -59,7 +59,7 @@ export class AccountService {
   ): Promise<Page<Account>> {
     const limit = pageSize(first);
     const scope = `${tenantId}:accounts`;
-    const afterKey = after ? this.decode(scope, after) : null;
+    const afterKey = decodeNameKey(this.cursors, scope, after);
     const rows = await this.prisma.withTenant(tenantId, (tx) =>
       tx.account.findMany({
         where: { tenantId, ...(afterKey ? { accountId: { gt: afterKey } } : {}) },
@@ -72,14 +72,6 @@ export class AccountService {
 
   async getAccount(tenantId: string, accountId: string): Promise<Account | null> {
     return this.prisma.withTenant(tenantId, (tx) => findAccount(tx, tenantId, accountId));
-  }
-
-  private decode(scope: string, cursor: string): string {
-    const key = this.cursors.decode(scope, cursor);
-    if (!key || typeof key[0] !== 'string') {
-      throw AppError.badInput('after', 'after is not a cursor of this list');
-    }
-    return key[0];
   }
 }
 

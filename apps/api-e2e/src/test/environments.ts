@@ -1,5 +1,7 @@
 import {
   AcceptEnvironmentAccountConnectionCommand,
+  CreateEnvironmentCommand,
+  CreateEnvironmentCommandOutput,
   CreateEnvironmentAccountConnectionCommand,
   CreateEnvironmentTemplateCommand,
   CreateEnvironmentTemplateVersionCommand,
@@ -172,6 +174,26 @@ export async function settled(w: EnvironmentWorld, name: string): Promise<Enviro
     );
   }, `environment ${name} to settle`);
   return environment as Environment;
+}
+
+/** CreateEnvironment from the "web" template 1.x, with the management account's service role by default. */
+export function createEnvironment(
+  w: EnvironmentWorld,
+  name: string,
+  target: { connectionId?: string; roleArn?: string } = {},
+  inputs: Record<string, unknown> = { subnet_count: 1 },
+): Promise<CreateEnvironmentCommandOutput> {
+  return w.mgmt.send(
+    new CreateEnvironmentCommand({
+      name,
+      templateName: 'web',
+      templateMajorVersion: '1',
+      spec: spec(inputs),
+      ...(target.connectionId
+        ? { environmentAccountConnectionId: target.connectionId }
+        : { protonServiceRoleArn: target.roleArn ?? w.mgmtRole }),
+    }),
+  );
 }
 
 export { ENV, MGMT, SEED_ROLE };

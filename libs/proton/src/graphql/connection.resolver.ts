@@ -27,7 +27,7 @@ import {
   RoleValidationModel,
   UpdateEnvironmentAccountConnectionInput,
 } from './connection.models';
-import { protonCaller } from './proton-context';
+import { protonCaller, tagsOf } from './proton-context';
 
 @Resolver(() => EnvironmentAccountConnectionModel)
 export class ConnectionResolver {
@@ -170,12 +170,7 @@ export class ConnectionResolver {
     if (principal.kind === 'ACCOUNT' && principal.accountId !== c.environmentAccountId) {
       return [];
     }
-    return ctx
-      .batch('proton.tags', async (arns) => {
-        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
-        return arns.map((arn) => byArn.get(arn) ?? []);
-      })
-      .load(c.arn);
+    return tagsOf(ctx, this.tagService, c.arn);
   }
 
   @ResolveField(() => [RoleValidationModel])

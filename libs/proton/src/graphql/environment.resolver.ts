@@ -41,7 +41,7 @@ import {
   UpdateEnvironmentInput,
   UpdateEnvironmentTemplateVersionInput,
 } from './environment.models';
-import { protonCaller } from './proton-context';
+import { protonCaller, tagsOf } from './proton-context';
 
 /** Environment templates and their versions (GraphQL edge; the management account). */
 @Resolver(() => EnvironmentTemplateModel)
@@ -205,13 +205,7 @@ export class EnvironmentTemplateResolver {
     @Parent() t: EnvironmentTemplateModel,
     @Context() { ctx }: GqlContext,
   ): Promise<TagModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    return ctx
-      .batch('proton.tags', async (arns) => {
-        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
-        return arns.map((arn) => byArn.get(arn) ?? []);
-      })
-      .load(t.arn);
+    return tagsOf(ctx, this.tagService, t.arn);
   }
 }
 
@@ -385,13 +379,7 @@ export class EnvironmentResolver {
 
   @ResolveField(() => [TagModel])
   async tags(@Parent() e: EnvironmentModel, @Context() { ctx }: GqlContext): Promise<TagModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    return ctx
-      .batch('proton.tags', async (arns) => {
-        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
-        return arns.map((arn) => byArn.get(arn) ?? []);
-      })
-      .load(e.arn);
+    return tagsOf(ctx, this.tagService, e.arn);
   }
 
   @Subscription(() => EnvironmentModel, {

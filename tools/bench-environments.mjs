@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// npm run bench:environments -- [--accounts N] [--concurrency C] [--url http://127.0.0.1:3000]
+//
+// Against the running stack (npm start), with a provisioning delay of 0: N environment accounts
+// each connect to one management account (accepted, role validated), which then creates one
+// environment per connection through the AWS JSON protocol (CreateEnvironment with
+// environmentAccountConnectionId). Measures CreateEnvironment (the API: spec validation, the
+// connection share lock, environment + deployment + outbox rows) and the end-to-end deployment
+// rate (until the worker has provisioned every stack: role assumption, stack, outputs), then
+// GetEnvironment and ListEnvironments pages (keyset). Prints throughput and p50/p95/p99.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AcceptEnvironmentAccountConnectionCommand,
+  CreateEnvironmentAccountConnectionCommand,
+  CreateEnvironmentCommand,
+  GetEnvironmentCommand,
+  ListEnvironmentsCommand,
+  ProtonClient,
+} from '@aws-sdk/client-proton';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const N = Number(arg('accounts', 200));
+const C = Number(arg('concurrency', 16));
+const URL_ = arg('url', 'http://127.0.0.1:3000');
+const operator =
+  process.env.OPERATOR_TOKEN ?? readFileSync(path.join(root, '.data', 'operator-token'), 'utf8').trim();
+
+async function gql(query, variables, token) {
+  const res = await fetch(`${URL_}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+function stats(name, latencies, wallMs) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return { name, ops: sorted.length, throughput: (sorted.length / wallMs) * 1000, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+}
+
+async function timed(name, items, fn) {
+  const latencies = [];
+  const start = performance.now();
+  await pool(items, C, async (item, i) => {
+    const t = performance.now();
+    await fn(item, i);
+    latencies.push(performance.now() - t);
+  });
+  return stats(name, latencies, performance.now() - start);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const trust = (mgmt) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'proton.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': mgmt } } }],
+  });
+const SCHEMA = `schema:
+  format:
+    openapi: "3.0.0"
+  environment_input_type: "Input"
+  types:
+    Input:
+      type: object
+      properties:
+        vpc_cidr: { type: string, default: 10.0.0.0/16 }
+        subnet_count: { type: integer }
+      required: [subnet_count]
+`;
+
+async function main() {
+  console.log(`AccountLink environments benchmark: ${N} environment accounts, concurrency ${C}, ${URL_}`);
+  const { createTenant } = await gql('mutation($n: String!) { createTenant(input: { name: $n }) { tenant { id } adminKey } }', { n: `bench-env-${Date.now()}` }, operator);
+  const admin = createTenant.adminKey;
+  await gql('mutation { updateTenantSettings(input: { requestsPerSecondPerAccount: 100000, environmentQuota: 100000, provisioningDelayMs: 0 }) { provisioningDelayMs } }', {}, admin);
+  const mgmt = '100000000000';
+  const accessKey = async (id) =>
+    (await gql('mutation($id: String!) { createAccessKey(input: { accountId: $id }) { accessKeyId secretAccessKey } }', { id }, admin)).createAccessKey;
+  await gql('mutation($id: String) { createAccount(input: { accountId: $id }) { accountId } }', { id: mgmt }, admin);
+  const client = (c) => new ProtonClient({ endpoint: URL_, region: 'us-east-1', credentials: c, maxAttempts: 1 });
+  const mgmtClient = client(await accessKey(mgmt));
+  const mgmtKey = (await gql('mutation($id: String) { createApiKey(input: { accountId: $id }) { key } }', { id: mgmt }, admin)).createApiKey.key;
+
+  const setupStart = performance.now();
+  await gql('mutation { createEnvironmentTemplate(input: { name: "bench" }) { name } }', {}, mgmtKey);
+  await gql('mutation($s: String!) { createEnvironmentTemplateVersion(input: { templateName: "bench", schema: $s }) { status } }', { s: SCHEMA }, mgmtKey);
+  for (;;) {
+    const v = await gql('query { environmentTemplateVersion(input: { templateName: "bench", majorVersion: 1, minorVersion: 0 }) { status statusMessage } }', {}, mgmtKey);
+    if (v.environmentTemplateVersion.status === 'DRAFT') break;
+    if (v.environmentTemplateVersion.status === 'REGISTRATION_FAILED') throw new Error(v.environmentTemplateVersion.statusMessage);
+    await sleep(50);
+  }
+  await gql('mutation { updateEnvironmentTemplateVersion(input: { templateName: "bench", majorVersion: 1, minorVersion: 0, status: PUBLISHED }) { status } }', {}, mgmtKey);
+  const accounts = Array.from({ length: N }, (_, i) => String(200000000000 + i));
+  const connections = [];
+  await pool(accounts, C, async (id, i) => {
+    await gql('mutation($id: String) { createAccount(input: { accountId: $id }) { accountId } }', { id }, admin);
+    await gql('mutation($a: String!, $p: String!) { createRole(input: { accountId: $a, roleName: "ProtonServiceRole", assumeRolePolicyDocument: $p }) { arn } }', { a: id, p: trust(mgmt) }, admin);
+    const env = client(await accessKey(id));
+    const out = await env.send(new CreateEnvironmentAccountConnectionCommand({ environmentName: `env-${i}`, managementAccountId: mgmt, roleArn: `arn:aws:iam::${id}:role/ProtonServiceRole` }));
+    connections[i] = out.environmentAccountConnection.id;
+  });
+  // Role validation is asynchronous: accept once the worker has seen them all.
+  await sleep(2000);
+  await pool(connections, C, async (id) => {
+    await mgmtClient.send(new AcceptEnvironmentAccountConnectionCommand({ id }));
+  });
+  console.log(`setup: template, ${N} accounts with a role and a CONNECTED connection in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
+
+  const results = [];
+  const deployStart = performance.now();
+  results.push(
+    await timed('CreateEnvironment (AWS JSON)', connections, async (id, i) => {
+      await mgmtClient.send(
+        new CreateEnvironmentCommand({
+          name: `env-${i}`,
+          templateName: 'bench',
+          templateMajorVersion: '1',
+          spec: `proton: EnvironmentSpec\nspec:\n  subnet_count: ${(i % 4) + 1}\n`,
+          environmentAccountConnectionId: id,
+        }),
+      );
+    }),
+  );
+  // Until every deployment has ended: count through the keyset-paginated ListEnvironments.
+  let succeeded = 0;
+  let failed = 0;
+  for (;;) {
+    succeeded = 0;
+    failed = 0;
+    let nextToken;
+    do {
+      const page = await mgmtClient.send(new ListEnvironmentsCommand({ maxResults: 100, nextToken }));
+      for (const e of page.environments) {
+        if (e.deploymentStatus === 'SUCCEEDED') succeeded++;
+        if (e.deploymentStatus === 'FAILED') failed++;
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    if (succeeded + failed >= N) break;
+    await sleep(100);
+  }
+  const deployWall = performance.now() - deployStart;
+  results.push({ name: 'deployed end to end', ops: succeeded, throughput: (succeeded / deployWall) * 1000, p50: NaN, p95: NaN, p99: NaN });
+  results.push(
+    await timed('GetEnvironment', connections, async (_id, i) => {
+      await mgmtClient.send(new GetEnvironmentCommand({ name: `env-${i}` }));
+    }),
+  );
+  const pages = Array.from({ length: Math.max(1, Math.ceil(N / 100)) * 5 }, (_, i) => i);
+  results.push(
+    await timed('ListEnvironments (100 a page, to the end)', pages, async () => {
+      let nextToken;
+      do {
+        nextToken = (await mgmtClient.send(new ListEnvironmentsCommand({ maxResults: 100, nextToken }))).nextToken;
+      } while (nextToken);
+    }),
+  );
+
+  console.log('');
+  console.log('| phase | ops | ops/s | p50 ms | p95 ms | p99 ms |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of results) {
+    const f = (x) => (Number.isNaN(x) ? '–' : x.toFixed(1));
+    console.log(`| ${r.name} | ${r.ops} | ${r.throughput.toFixed(1)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} |`);
+  }
+  console.log(`\n${succeeded} SUCCEEDED, ${failed} FAILED; ${(deployWall / 1000).toFixed(1)} s from the first CreateEnvironment to the last stack`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
