@@ -11,6 +11,7 @@ import {
   DeleteEnvironmentTemplateCommand,
   DeleteEnvironmentTemplateVersionCommand,
   GetDeploymentCommand,
+  GetEnvironmentAccountConnectionCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateCommand,
   GetEnvironmentTemplateVersionCommand,
@@ -403,6 +404,32 @@ describe('Proton environments provisioned across accounts', () => {
     ).rejects.toThrow(/is used by environment simple-env-connected/);
   });
 
+  it('orders a rejection and an environment create on the same connection: never both', async () => {
+    const w = await environmentWorld();
+    await publishedTemplate(w, 'web');
+    for (let i = 0; i < 4; i++) {
+      const name = `race-${i}`;
+      const id = await connectedConnection(w, name);
+      const [rejected, created] = await Promise.allSettled([
+        w.mgmt.send(new RejectEnvironmentAccountConnectionCommand({ id })),
+        createEnvironment(w, name, { connectionId: id }),
+      ]);
+      const status = (await w.mgmt.send(new GetEnvironmentAccountConnectionCommand({ id })))
+        .environmentAccountConnection?.status;
+      const exists = await w.mgmt
+        .send(new GetEnvironmentCommand({ name }))
+        .then(() => true)
+        .catch(() => false);
+      // Exactly one wins, and what is stored agrees with who won.
+      expect([rejected.status, created.status].sort()).toEqual(['fulfilled', 'rejected']);
+      expect({ status, exists }).toEqual(
+        rejected.status === 'fulfilled'
+          ? { status: 'REJECTED', exists: false }
+          : { status: 'CONNECTED', exists: true },
+      );
+    }
+  });
+
   it('provisions with a service role into the management account; each role problem fails the deployment saying why', async () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
@@ -557,6 +584,16 @@ describe('Proton environment updates, cancel and delete', () => {
     await createEnvironment(w, 'local');
     await settled(w, 'remote');
     await settled(w, 'local');
+    const listed = async (majorVersion: string) =>
+      (
+        await w.mgmt.send(
+          new ListEnvironmentsCommand({
+            environmentTemplates: [{ templateName: 'web', majorVersion }],
+          }),
+        )
+      ).environments?.map((e) => e.name);
+    expect(await listed('1')).toEqual(['local', 'remote']);
+    expect(await listed('2')).toEqual([]);
     const update = (
       input: Partial<ConstructorParameters<typeof UpdateEnvironmentCommand>[0]> & { name: string },
     ) => w.mgmt.send(new UpdateEnvironmentCommand({ deploymentType: 'CURRENT_VERSION', ...input }));

@@ -63,6 +63,12 @@ export interface UpdateEnvironmentParams {
   componentRoleArn?: string | null;
 }
 
+/** ListEnvironments' environmentTemplates filter: a template, optionally one major version. */
+export interface TemplateFilter {
+  templateName: string;
+  majorVersion?: number;
+}
+
 /** The environment as a deployment makes it (a deployment's target and initial state). */
 export interface EnvironmentState {
   spec: string;
@@ -119,7 +125,7 @@ export class EnvironmentService {
             `You have reached the quota of ${quota.quota} environments for account ${caller.accountId} in ${caller.region}`,
           );
         }
-        const template = await this.templates.loadTemplate(tx, caller, input.templateName);
+        const template = await this.templates.loadTemplate(tx, caller, input.templateName, 'share');
         const major = input.templateMajorVersion;
         const minor =
           input.templateMinorVersion ?? (await this.recommendedMinor(tx, template, major));
@@ -196,14 +202,21 @@ export class EnvironmentService {
     }
   }
 
-  /** ListEnvironments (optionally of some templates), in name order. */
+  /** ListEnvironments (optionally of some templates, or major versions of them), in name order. */
   async list(
     caller: ProtonCaller,
-    query: { templateNames?: string[] | null; first?: number | null; after?: string | null },
+    query: { templates?: TemplateFilter[] | null; first?: number | null; after?: string | null },
   ): Promise<Page<EnvironmentRow>> {
     const limit = pageSize(query.first);
-    const names = query.templateNames?.length ? [...new Set(query.templateNames)].sort() : null;
-    const scope = `env:${caller.tenantId}:${caller.accountId}:${caller.region}:${names?.join() ?? ''}`;
+    const filters = query.templates?.length
+      ? [...query.templates].sort((a, b) =>
+          `${a.templateName}:${a.majorVersion ?? ''}`.localeCompare(
+            `${b.templateName}:${b.majorVersion ?? ''}`,
+          ),
+        )
+      : null;
+    filters?.forEach((f) => checkName('environmentTemplates.templateName', f.templateName));
+    const scope = `env:${caller.tenantId}:${caller.accountId}:${caller.region}:${JSON.stringify(filters ?? [])}`;
     const afterName = decodeNameKey(this.cursors, scope, query.after, 'nextToken');
     const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
       tx.environment.findMany({
@@ -211,7 +224,14 @@ export class EnvironmentService {
           tenantId: caller.tenantId,
           accountId: caller.accountId,
           region: caller.region,
-          ...(names ? { templateName: { in: names } } : {}),
+          ...(filters
+            ? {
+                OR: filters.map((f) => ({
+                  templateName: f.templateName,
+                  ...(f.majorVersion !== undefined ? { templateMajorVersion: f.majorVersion } : {}),
+                })),
+              }
+            : {}),
           ...(afterName ? { name: { gt: afterName } } : {}),
         },
         orderBy: { name: 'asc' },
@@ -269,7 +289,7 @@ export class EnvironmentService {
       } else {
         await this.requireManageable(tx, current);
       }
-      const template = await this.templates.loadTemplate(tx, caller, current.templateName);
+      const template = await this.templates.loadTemplate(tx, caller, current.templateName, 'share');
       const target = targetVersion(
         type,
         { major: current.templateMajorVersion, minor: current.templateMinorVersion },

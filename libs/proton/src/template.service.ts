@@ -156,7 +156,7 @@ export class TemplateService {
   /** Deletes the template and its versions; refused while an environment uses any of them. */
   async deleteTemplate(caller: ProtonCaller, name: string): Promise<TemplateRow> {
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const template = await this.loadTemplate(tx, caller, name, true);
+      const template = await this.loadTemplate(tx, caller, name, 'update');
       const users = await tx.environment.findMany({
         where: { tenantId: caller.tenantId, templateId: template.id },
         select: { name: true },
@@ -189,6 +189,9 @@ export class TemplateService {
     if (!input.source && !input.schema) {
       throw AppError.badInput('source', 'source.s3 { bucket, key } is required');
     }
+    if (input.source && input.schema) {
+      throw AppError.badInput('schema', 'Give the bundle inline (schema) or in S3 (s3), not both');
+    }
     if (input.source) {
       checkString('source.s3.bucket', input.source.bucket, /^[a-z0-9][a-z0-9.-]*$/, 3, 63);
       checkString('source.s3.key', input.source.key, /^.+$/s, 1, 1024);
@@ -202,7 +205,7 @@ export class TemplateService {
     checkTags(input.tags ?? []);
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
       // The template row lock serializes version numbering and the client-token check.
-      const template = await this.loadTemplate(tx, caller, input.templateName, true);
+      const template = await this.loadTemplate(tx, caller, input.templateName, 'update');
       const token = input.clientToken || null;
       if (token) {
         const prior = await tx.environmentTemplateVersion.findUnique({
@@ -340,7 +343,7 @@ export class TemplateService {
       throw AppError.badInput('status', 'status can be set to PUBLISHED (from DRAFT)');
     }
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      await this.loadTemplate(tx, caller, templateName, true);
+      await this.loadTemplate(tx, caller, templateName, 'update');
       const version = await this.loadVersion(tx, caller, templateName, major, minor);
       const data: Prisma.EnvironmentTemplateVersionUpdateInput = {};
       if (change.description !== undefined && change.description !== null) {
@@ -378,7 +381,7 @@ export class TemplateService {
     minor: number,
   ): Promise<VersionView> {
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const template = await this.loadTemplate(tx, caller, templateName, true);
+      const template = await this.loadTemplate(tx, caller, templateName, 'update');
       const version = await this.loadVersion(tx, caller, templateName, major, minor);
       const user = await tx.environment.findFirst({
         where: {
@@ -498,16 +501,22 @@ export class TemplateService {
     return rows.map((r) => ({ major: r.majorVersion, minor: r.minorVersion }));
   }
 
-  /** The template by name for this management account and region (locked when `forUpdate`). */
+  /**
+   * The template by name for this management account and region. `update` locks it for changes
+   * to the template and its versions; `share` for an environment that starts or keeps using it,
+   * so a concurrent deletion of the template or version waits, then sees the environment.
+   */
   async loadTemplate(
     tx: Tx,
     caller: ProtonCaller,
     name: string,
-    forUpdate = false,
+    lock: 'update' | 'share' | null = null,
   ): Promise<TemplateRow> {
     checkName('templateName', name);
-    if (forUpdate) {
+    if (lock === 'update') {
       await tx.$executeRaw`SELECT 1 FROM "environment_templates" WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${caller.accountId} AND "region" = ${caller.region} AND "name" = ${name} FOR UPDATE`;
+    } else if (lock === 'share') {
+      await tx.$executeRaw`SELECT 1 FROM "environment_templates" WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${caller.accountId} AND "region" = ${caller.region} AND "name" = ${name} FOR SHARE`;
     }
     const template = await tx.environmentTemplate.findUnique({
       where: {

@@ -308,7 +308,10 @@ export function environmentOperations(
       async (caller, input) => {
         const filters = input.objectList('environmentTemplates');
         const page = await environments.list(caller, {
-          templateNames: filters?.map((f) => f.requiredString('templateName')),
+          templates: filters?.map((f) => ({
+            templateName: f.requiredString('templateName'),
+            majorVersion: optionalVersion(f, 'majorVersion'),
+          })),
           first: input.maxResults(),
           after: fromNextToken(input.string('nextToken')),
         });

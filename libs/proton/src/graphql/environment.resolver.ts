@@ -254,7 +254,11 @@ export class EnvironmentResolver {
   ): Promise<RelayConnection<EnvironmentModel>> {
     const caller = await protonCaller(ctx, this.throttle);
     return toConnection(
-      await this.environmentService.list(caller, { templateNames, first, after }),
+      await this.environmentService.list(caller, {
+        templates: templateNames?.map((templateName) => ({ templateName })),
+        first,
+        after,
+      }),
       EnvironmentModel.from,
     );
   }
