@@ -9,7 +9,8 @@ import {
   spec,
   STANDARD_SCHEMA,
 } from './test/environments';
-import { AccessKey } from './test/proton';
+import { AccessKey, waitUntil } from './test/proton';
+import { ok } from './test/client';
 
 type Json = Record<string, unknown>;
 
@@ -84,7 +85,16 @@ describe('the README walk-through with the real AWS CLI', () => {
     ]);
     const id = (connection.environmentAccountConnection as Json).id as string;
     // The worker validates the role before the management account may accept.
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(async () => {
+      const data = await ok<{
+        environmentAccountConnection: { roleValidation: { status: string }[] };
+      }>(
+        'query($id: ID!) { environmentAccountConnection(id: $id) { roleValidation { status } } }',
+        { id },
+        w.gql[ENV],
+      );
+      return data.environmentAccountConnection.roleValidation.every((v) => v.status === 'VALID');
+    }, 'the role validation');
     await aws(w, MGMT, ['accept-environment-account-connection', '--id', id]);
 
     const created = await aws(w, MGMT, [

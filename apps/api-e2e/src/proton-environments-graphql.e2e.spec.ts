@@ -1,6 +1,11 @@
-import { GetEnvironmentCommand } from '@aws-sdk/client-proton';
+import {
+  GetEnvironmentCommand,
+  GetEnvironmentTemplateVersionCommand,
+} from '@aws-sdk/client-proton';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { config, ok, subscribe } from './test/client';
+import { ownerPool } from './test/db';
 import {
   connectedConnection,
   createEnvironment,
@@ -59,16 +64,16 @@ describe('Proton environments through GraphQL', () => {
     const template = await ok<{
       environmentTemplate: {
         recommendedVersion: string;
-        versions: { edges: { node: { status: string } }[] };
+        versions: { status: string }[];
       };
     }>(
-      'query { environmentTemplate(name: "gql-web") { recommendedVersion versions { edges { node { status } } } } }',
+      'query { environmentTemplate(name: "gql-web") { recommendedVersion versions { status } } }',
       {},
       mgmt,
     );
     expect(template.environmentTemplate).toEqual({
       recommendedVersion: '1.0',
-      versions: { edges: [{ node: { status: 'PUBLISHED' } }] },
+      versions: [{ status: 'PUBLISHED' }],
     });
 
     const connectionId = await connectedConnection(w, 'gql-env');
@@ -182,11 +187,16 @@ describe('A worker that dies in the middle of a deployment', () => {
     await publishedTemplate(w, 'web');
     await w.settings({ provisioningDelayMs: 3_000 });
     await createEnvironment(w, 'survivor');
-    // Wait until the worker holds the deployment job (it is provisioning), then kill it.
+    // Wait until the worker holds this deployment's job (it is provisioning), then kill it.
+    const deploymentId = (await w.mgmt.send(new GetEnvironmentCommand({ name: 'survivor' })))
+      .environment?.lastAttemptedDeploymentId;
     const redis = new Redis(config.redisUrl);
     try {
       await waitUntil(
-        async () => (await redis.llen(`${config.redisPrefix}:provisioning:active`)) > 0,
+        async () =>
+          (await redis.lrange(`${config.redisPrefix}:provisioning:active`, 0, -1)).includes(
+            `proton.deploy-environment.${deploymentId}`,
+          ),
         'the deployment job to be active',
       );
     } finally {
@@ -212,4 +222,43 @@ describe('A worker that dies in the middle of a deployment', () => {
     expect(ended).toBe('SUCCEEDED');
     expect((await settled(w, 'survivor')).lastSucceededDeploymentId).toBeDefined();
   }, 40_000);
+
+  it('is covered by the sweep: a deployment or registration whose job was lost ends FAILED', async () => {
+    const w = await environmentWorld();
+    await publishedTemplate(w, 'web');
+    await w.settings({ provisioningDelayMs: 20_000 });
+    await createEnvironment(w, 'lost');
+    // A registration whose job was lost: registered, then put back as if it never finished.
+    await ownerPool.query(
+      `UPDATE "environment_template_versions" SET "status" = 'REGISTRATION_IN_PROGRESS'
+        WHERE "tenantId" = $1`,
+      [w.tenant.id],
+    );
+    const maintenance = new Queue('maintenance', {
+      connection: { url: config.redisUrl },
+      prefix: config.redisPrefix,
+    });
+    try {
+      // The scheduled sweep waits STUCK_WORK_MS; this run of the same job treats everything as stale.
+      await maintenance.add('proton.sweep-stuck-work', { tenantId: w.tenant.id, olderThanMs: 0 });
+    } finally {
+      await maintenance.close();
+    }
+    const ended = await settled(w, 'lost');
+    expect(ended.deploymentStatus).toBe('FAILED');
+    expect(ended.deploymentStatusMessage).toMatch(
+      /^The deployment could not complete: no progress for 0 s \(its worker was lost\)$/,
+    );
+    const version = await w.mgmt.send(
+      new GetEnvironmentTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        minorVersion: '0',
+      }),
+    );
+    expect(version.environmentTemplateVersion).toMatchObject({
+      status: 'REGISTRATION_FAILED',
+      statusMessage: 'Registration could not complete: no progress for 0 s (its worker was lost)',
+    });
+  });
 });

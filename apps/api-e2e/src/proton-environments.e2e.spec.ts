@@ -32,6 +32,7 @@ import {
 } from '@aws-sdk/client-proton';
 import { createRole, ok, trustPolicy } from './test/client';
 import { count } from './test/db';
+import { waitUntil } from './test/proton';
 import {
   connectedConnection,
   createEnvironment,
@@ -182,7 +183,7 @@ describe('Proton environment templates', () => {
       new ListTagsForResourceCommand({ resourceArn: template.environmentTemplate?.arn }),
     );
     expect(tags.tags).toEqual([{ key: 'team', value: 'platform' }]);
-    // Only PUBLISHED comes from DRAFT; the environment account does not see the template.
+    // Only PUBLISHED comes from DRAFT; the environment account cannot reach the template's ARN.
     await expect(
       w.mgmt.send(
         new UpdateEnvironmentTemplateVersionCommand({
@@ -194,7 +195,9 @@ describe('Proton environment templates', () => {
       ),
     ).rejects.toBeInstanceOf(ConflictException);
     await expect(
-      w.env.send(new GetEnvironmentTemplateCommand({ name: 'web' })),
+      w.env.send(
+        new ListTagsForResourceCommand({ resourceArn: template.environmentTemplate?.arn }),
+      ),
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
@@ -399,9 +402,11 @@ describe('Proton environments provisioned across accounts', () => {
     ).toEqual([]);
 
     // A connection in use cannot be rejected.
-    await expect(
-      w.mgmt.send(new RejectEnvironmentAccountConnectionCommand({ id: connectionId })),
-    ).rejects.toThrow(/is used by environment simple-env-connected/);
+    const refused = w.mgmt.send(
+      new RejectEnvironmentAccountConnectionCommand({ id: connectionId }),
+    );
+    await expect(refused).rejects.toBeInstanceOf(ConflictException);
+    await expect(refused).rejects.toThrow(/is used by environment simple-env-connected/);
   });
 
   it('orders a rejection and an environment create on the same connection: never both', async () => {
@@ -461,8 +466,8 @@ describe('Proton environments provisioned across accounts', () => {
     );
     const failures: [string, string, RegExp][] = [
       ['missing-role', `arn:aws:iam::${MGMT}:role/nope`, /Role nope does not exist in account/],
-      ['no-proton', codebuildOnly, /codebuild-only/],
-      ['wrong-source', otherSource, /other-source/],
+      ['no-proton', codebuildOnly, /no Allow statement names .*proton\.amazonaws\.com/],
+      ['wrong-source', otherSource, /condition StringEquals aws:SourceAccount is not satisfied/],
     ];
     for (const [name, role, reason] of failures) {
       await create(name, role);
@@ -500,8 +505,19 @@ describe('Proton environments provisioned across accounts', () => {
       },
       w.tenant.admin,
     );
-    await new Promise((r) => setTimeout(r, 500));
-    await createEnvironment(w, 'validated', { connectionId: connectionId });
+    await waitUntil(async () => {
+      const data = await ok<{
+        environmentAccountConnection: { roleValidation: { kind: string; status: string }[] };
+      }>(
+        'query($id: ID!) { environmentAccountConnection(id: $id) { roleValidation { kind status } } }',
+        { id: connectionId },
+        w.gql[ENV],
+      );
+      return data.environmentAccountConnection.roleValidation.some(
+        (v) => v.kind === 'ROLE' && v.status === 'INVALID',
+      );
+    }, 'the role to be revalidated INVALID');
+    await createEnvironment(w, 'validated', { connectionId });
     const ended = await settled(w, 'validated');
     expect(ended.deploymentStatus).toBe('FAILED');
     expect(ended.deploymentStatusMessage).toContain(
@@ -576,6 +592,62 @@ describe('Proton environments provisioned across accounts', () => {
 });
 
 describe('Proton environment updates, cancel and delete', () => {
+  it('leaves an environment on what is deployed when an update fails', async () => {
+    const w = await environmentWorld();
+    await publishedTemplate(w, 'web');
+    await createEnvironment(w, 'steady');
+    const before = await settled(w, 'steady');
+    expect(before.deploymentStatus).toBe('SUCCEEDED');
+    await w.settings({ deploymentFailureRate: 1 });
+    await w.mgmt.send(
+      new UpdateEnvironmentCommand({
+        name: 'steady',
+        deploymentType: 'CURRENT_VERSION',
+        spec: spec({ subnet_count: 5 }),
+      }),
+    );
+    const after = await settled(w, 'steady');
+    expect(after).toMatchObject({
+      deploymentStatus: 'FAILED',
+      spec: before.spec,
+      templateMinorVersion: before.templateMinorVersion,
+      lastSucceededDeploymentId: before.lastSucceededDeploymentId,
+    });
+    const failed = await w.mgmt.send(
+      new GetDeploymentCommand({ id: after.lastAttemptedDeploymentId }),
+    );
+    expect(failed.deployment?.targetState?.environment?.spec).toBe(spec({ subnet_count: 5 }));
+    expect(failed.deployment?.initialState?.environment?.spec).toBe(before.spec);
+    expect(
+      (await w.mgmt.send(new ListEnvironmentOutputsCommand({ environmentName: 'steady' }))).outputs,
+    ).toContainEqual({ key: 'subnet_count', valueString: '1' });
+  });
+
+  it('orders a template deletion and an environment create: never an environment of a deleted template', async () => {
+    const w = await environmentWorld();
+    for (let i = 0; i < 3; i++) {
+      await publishedTemplate(w, 'web');
+      const [deleted, created] = await Promise.allSettled([
+        w.mgmt.send(new DeleteEnvironmentTemplateCommand({ name: 'web' })),
+        createEnvironment(w, `t-race-${i}`),
+      ]);
+      expect([deleted.status, created.status].sort()).toEqual(['fulfilled', 'rejected']);
+      if (created.status === 'fulfilled') {
+        expect(await settled(w, `t-race-${i}`)).toMatchObject({ deploymentStatus: 'SUCCEEDED' });
+        await w.mgmt.send(new DeleteEnvironmentCommand({ name: `t-race-${i}` }));
+        await waitUntil(
+          () =>
+            w.mgmt
+              .send(new GetEnvironmentCommand({ name: `t-race-${i}` }))
+              .then(() => false)
+              .catch(() => true),
+          'the environment to go',
+        );
+        await w.mgmt.send(new DeleteEnvironmentTemplateCommand({ name: 'web' }));
+      }
+    }
+  });
+
   it('honours the update rules and the deployment types', async () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
@@ -732,7 +804,6 @@ describe('Proton environment updates, cancel and delete', () => {
     expect(cancelling.environment?.deploymentStatus).toBe('CANCELLING');
     const cancelled = await settled(w, 'slow');
     expect(cancelled).toMatchObject({ deploymentStatus: 'CANCELLED' });
-    expect(await stacksOf(w, MGMT)).toEqual([]);
     await expect(
       w.mgmt.send(new CancelEnvironmentDeploymentCommand({ environmentName: 'slow' })),
     ).rejects.toBeInstanceOf(ConflictException);
@@ -801,9 +872,13 @@ describe('Proton environment updates, cancel and delete', () => {
     expect(recovered.environment?.environmentAccountConnectionId).toBe(second);
     expect(await settled(w, 'orphan')).toMatchObject({ deploymentStatus: 'SUCCEEDED' });
     await w.mgmt.send(new DeleteEnvironmentCommand({ name: 'orphan' }));
-    await new Promise((r) => setTimeout(r, 500));
-    await expect(w.mgmt.send(new GetEnvironmentCommand({ name: 'orphan' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
+    await waitUntil(
+      () =>
+        w.mgmt
+          .send(new GetEnvironmentCommand({ name: 'orphan' }))
+          .then(() => false)
+          .catch((e: unknown) => e instanceof ResourceNotFoundException),
+      'the environment to be deleted',
     );
     expect(await count('stacks', '"accountId" = $1 AND "tenantId" = $2', [ENV, w.tenant.id])).toBe(
       0,

@@ -17,6 +17,7 @@ import { Pool } from 'pg';
 import { JobRunner } from './job-runner';
 import { OutboxPurgeHandler } from './outbox-purge.handler';
 import { ExpireConnectionsHandler } from './expire-connections.handler';
+import { SweepStuckWorkHandler } from './sweep-stuck-work.handler';
 import { OWNER_POOL, WORKER_REDIS } from './tokens';
 
 /** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
@@ -28,6 +29,7 @@ export const HANDLERS = [
   ValidateConnectionRoleHandler,
   RegisterTemplateVersionHandler,
   DeployEnvironmentHandler,
+  SweepStuckWorkHandler,
 ];
 
 @Module({
@@ -44,6 +46,7 @@ export const HANDLERS = [
     RoleChangedHandler,
     OutboxPurgeHandler,
     ExpireConnectionsHandler,
+    SweepStuckWorkHandler,
     {
       provide: JOB_HANDLERS,
       inject: HANDLERS,

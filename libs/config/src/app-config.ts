@@ -28,6 +28,7 @@ const schema = z.object({
   OUTBOX_RETENTION_HOURS: int(24, 1),
   WORKER_CONCURRENCY: int(8, 1),
   JOB_LOCK_MS: int(30_000, 1_000),
+  STUCK_WORK_MS: int(15 * 60_000, 1_000),
   WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
 });
 
@@ -55,6 +56,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** How long a job stays locked to a worker without a heartbeat; a dead worker's job is retried after it. */
   jobLockMs: number;
+  /** A deployment or registration with no progress for this long has lost its job: the sweep fails it. */
+  stuckWorkMs: number;
   /** Port of the worker's own /metrics and /health endpoints (0 turns them off). */
   workerMetricsPort: number;
   /** The repository (or image) root: prisma/migrations is read from here. */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRetentionHours: c.OUTBOX_RETENTION_HOURS,
     workerConcurrency: c.WORKER_CONCURRENCY,
     jobLockMs: c.JOB_LOCK_MS,
+    stuckWorkMs: c.STUCK_WORK_MS,
     workerMetricsPort: c.WORKER_METRICS_PORT,
     workspaceRoot: workspaceRoot(),
     dataDir,

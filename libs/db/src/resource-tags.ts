@@ -45,13 +45,14 @@ export async function removeResourceTags(
   await tx.resourceTag.deleteMany({ where: { tenantId, resourceArn, key: { in: [...keys] } } });
 }
 
-/** Removes every tag of a resource that is being deleted. */
+/** Removes every tag of resources that are being deleted, in one statement. */
 export async function dropResourceTags(
   tx: Tx,
   tenantId: string,
-  resourceArn: string,
+  resourceArns: string | readonly string[],
 ): Promise<void> {
-  await tx.resourceTag.deleteMany({ where: { tenantId, resourceArn } });
+  const arns = typeof resourceArns === 'string' ? [resourceArns] : [...resourceArns];
+  await tx.resourceTag.deleteMany({ where: { tenantId, resourceArn: { in: arns } } });
 }
 
 /** ListTagsForResource: a page in key order, with a signed key cursor bound to the resource. */

@@ -31,6 +31,12 @@ export interface JobMap {
   'proton.register-template-version': { tenantId: string; versionId: string };
   /** Run an environment deployment (create, update or delete) to its end. */
   'proton.deploy-environment': { tenantId: string; deploymentId: string };
+  /**
+   * The safety net: deployments and registrations that made no progress for `olderThanMs` (their
+   * jobs lost) end FAILED / REGISTRATION_FAILED. Scheduled with no data: every tenant, the
+   * configured threshold.
+   */
+  'proton.sweep-stuck-work': { tenantId?: string; olderThanMs?: number };
   /** Move CodeCatalyst connection requests past their expiry to EXPIRED. */
   'codecatalyst.expire-connections': Record<string, never>;
   /** Delete relayed outbox rows older than the retention window. */
@@ -48,12 +54,14 @@ export const JOB_QUEUES: Record<JobName, QueueName> = {
   'codecatalyst.validate-connection-role': QueueName.Events,
   'proton.register-template-version': QueueName.Events,
   'proton.deploy-environment': QueueName.Provisioning,
+  'proton.sweep-stuck-work': QueueName.Maintenance,
 };
 
 /** Jobs the worker schedules itself (repeatable), and how often. */
 export const SCHEDULED_JOBS: readonly { name: JobName; everyMs: number }[] = [
   { name: 'outbox.purge', everyMs: 60 * 60 * 1000 },
   { name: 'codecatalyst.expire-connections', everyMs: 30 * 1000 },
+  { name: 'proton.sweep-stuck-work', everyMs: 60 * 1000 },
 ];
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, checkString } from '@accountlink/common';
 import { PrismaService } from '@accountlink/db';
+import { findAccount } from '@accountlink/tenancy';
 import { TEMPLATE_LIMITS } from './domain/template-rules';
 
 export interface BundleObjectInfo {
@@ -11,9 +12,9 @@ export interface BundleObjectInfo {
 }
 
 /**
- * The tenant's simulated S3 store for template bundles: CreateEnvironmentTemplateVersion's
- * `source.s3 { bucket, key }` is resolved here by the worker. An object holds the bundle's
- * schema file (YAML or JSON); putting a key again replaces it.
+ * The simulated S3 store of each account, for template bundles: CreateEnvironmentTemplateVersion's
+ * `source.s3 { bucket, key }` is resolved by the worker in the template's (management) account.
+ * An object holds the bundle's schema file (YAML or JSON); putting a key again replaces it.
  */
 @Injectable()
 export class BundleService {
@@ -21,6 +22,7 @@ export class BundleService {
 
   async put(
     tenantId: string,
+    accountId: string,
     bucket: string,
     key: string,
     body: string,
@@ -34,13 +36,16 @@ export class BundleService {
         `The object has ${size} bytes; a bundle holds at most ${TEMPLATE_LIMITS.bundleObject}`,
       );
     }
-    return this.prisma.withTenant(tenantId, (tx) =>
-      tx.bundleObject.upsert({
-        where: { tenantId_bucket_key: { tenantId, bucket, key } },
-        create: { tenantId, bucket, key, body, size },
+    return this.prisma.withTenant(tenantId, async (tx) => {
+      if (!(await findAccount(tx, tenantId, accountId))) {
+        throw AppError.notFound(`Account ${accountId} does not exist`);
+      }
+      return tx.bundleObject.upsert({
+        where: { tenantId_accountId_bucket_key: { tenantId, accountId, bucket, key } },
+        create: { tenantId, accountId, bucket, key, body, size },
         update: { body, size, createdAt: new Date() },
         select: { bucket: true, key: true, size: true, createdAt: true },
-      }),
-    );
+      });
+    });
   }
 }

@@ -12,7 +12,12 @@ import {
 } from './domain/environment-rules';
 import { checkConnectionRole } from './domain/role-check';
 import { EnvironmentSchema, outputsOf, validateSpec } from './domain/template-rules';
-import { DeploymentRow, EnvironmentRow, EnvironmentService } from './environment.service';
+import {
+  DeploymentRow,
+  EnvironmentRow,
+  EnvironmentService,
+  EnvironmentState,
+} from './environment.service';
 
 /** What assuming the deployment role found: the role to record, or why it cannot be used. */
 type RoleOutcome = { ok: true; roleArn: string } | { ok: false; roleArn: string; reason: string };
@@ -280,6 +285,7 @@ export class DeploymentRunner {
                 outputs: (outputs ?? []) as unknown as Prisma.InputJsonArray,
               }
             : {}),
+          ...rollback(deployment, status),
           version: { increment: 1 },
         },
       });
@@ -288,4 +294,24 @@ export class DeploymentRunner {
     }
     await this.environments.recordEnvironmentEvent(tx, after, ended, 'system');
   }
+}
+
+/**
+ * An update that did not happen (FAILED or CANCELLED) leaves the environment on what is deployed:
+ * the spec and template version of the last successful deployment (the deployment's initial
+ * state). A create has none, and keeps what it asked for.
+ */
+function rollback(
+  deployment: DeploymentRow,
+  status: DeploymentStatus,
+): Prisma.EnvironmentUpdateInput {
+  const initial = deployment.initialState as EnvironmentState | null;
+  if (deployment.kind !== 'DEPLOY' || !initial || (status !== 'FAILED' && status !== 'CANCELLED')) {
+    return {};
+  }
+  return {
+    spec: initial.spec,
+    templateMajorVersion: initial.templateMajorVersion,
+    templateMinorVersion: initial.templateMinorVersion,
+  };
 }

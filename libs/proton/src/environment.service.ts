@@ -457,12 +457,17 @@ export class EnvironmentService {
   async deploymentsOf(
     tenantId: string,
     environmentIds: readonly string[],
+    last: number,
   ): Promise<DeploymentRow[][]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.deployment.findMany({
-        where: { tenantId, environmentId: { in: [...environmentIds] } },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+    // The newest `last` of each environment, in one query (index: tenantId, environmentId, createdAt).
+    const rows = await this.prisma.withTenant(
+      tenantId,
+      (tx) =>
+        tx.$queryRaw<DeploymentRow[]>`
+        SELECT d.* FROM unnest(${[...environmentIds]}::uuid[]) AS e("id"),
+          LATERAL (SELECT * FROM "deployments"
+                    WHERE "tenantId" = ${tenantId}::uuid AND "environmentId" = e."id"
+                    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${last}) d`,
     );
     return environmentIds.map((id) => rows.filter((r) => r.environmentId === id));
   }
@@ -609,6 +614,7 @@ export class EnvironmentService {
         kind,
         status: kind === 'DELETE' ? 'DELETE_IN_PROGRESS' : 'IN_PROGRESS',
         targetAccountId: environment.environmentAccountId,
+        environmentCreatedAt: environment.createdAt,
         roleArn: environment.protonServiceRoleArn ?? '',
         connectionId: environment.environmentAccountConnectionId,
         targetState: stateOf(environment) as unknown as Prisma.InputJsonObject,

@@ -11,6 +11,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import {
   listResourceTags,
+  Prisma,
   PrismaService,
   putResourceTags,
   removeResourceTags,
@@ -97,7 +98,8 @@ export class TagService {
       if (owned.region !== caller.region || owned.accountId !== caller.accountId) {
         throw notFound;
       }
-      const exists = await this.ownedExists(tx, caller, owned);
+      const lock = Prisma.raw(operation === 'ListTagsForResource' ? 'FOR SHARE' : 'FOR UPDATE');
+      const exists = await this.ownedExists(tx, caller, owned, lock);
       if (!exists) {
         throw notFound;
       }
@@ -106,6 +108,10 @@ export class TagService {
     const parsed = parseConnectionArn(resourceArn);
     if (!parsed || parsed.region !== caller.region) {
       throw notFound;
+    }
+    if (operation !== 'ListTagsForResource') {
+      // Tag writes of one connection count its tags one after the other.
+      await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${parsed.id}::uuid FOR UPDATE`;
     }
     const connection = await tx.environmentAccountConnection.findUnique({
       where: { id: parsed.id },
@@ -121,32 +127,34 @@ export class TagService {
     return connection;
   }
 
-  private async ownedExists(tx: Tx, caller: ProtonCaller, arn: OwnedArn): Promise<boolean> {
-    const key = {
-      tenantId: caller.tenantId,
-      accountId: caller.accountId,
-      region: caller.region,
-      name: arn.name,
-    };
+  /**
+   * Whether the environment, template or version exists, locking its row: a tag write (FOR
+   * UPDATE) and a concurrent deletion are ordered, so no tag outlives its resource, and two tag
+   * writes of one resource count its tags one after the other.
+   */
+  private async ownedExists(
+    tx: Tx,
+    caller: ProtonCaller,
+    arn: OwnedArn,
+    lock: Prisma.Sql,
+  ): Promise<boolean> {
+    const { tenantId, accountId, region } = caller;
     if (arn.kind === 'environment') {
-      return (await tx.environment.count({ where: key })) > 0;
+      const rows = await tx.$queryRaw<{ status: string }[]>`
+        SELECT "deploymentStatus"::text AS "status" FROM "environments"
+         WHERE "tenantId" = ${tenantId}::uuid AND "accountId" = ${accountId} AND "region" = ${region} AND "name" = ${arn.name} ${lock}`;
+      return rows.length > 0 && rows[0]?.status !== 'DELETE_IN_PROGRESS';
     }
-    const template = await tx.environmentTemplate.findUnique({
-      where: { tenantId_accountId_region_name: key },
-      select: { id: true },
-    });
+    const [template] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id"::text AS "id" FROM "environment_templates"
+       WHERE "tenantId" = ${tenantId}::uuid AND "accountId" = ${accountId} AND "region" = ${region} AND "name" = ${arn.name} ${lock}`;
     if (!template || !arn.version) {
-      return template !== null;
+      return template !== undefined;
     }
-    return (
-      (await tx.environmentTemplateVersion.count({
-        where: {
-          templateId: template.id,
-          majorVersion: arn.version.major,
-          minorVersion: arn.version.minor,
-        },
-      })) > 0
-    );
+    const versions = await tx.$queryRaw<unknown[]>`
+      SELECT 1 FROM "environment_template_versions"
+       WHERE "templateId" = ${template.id}::uuid AND "majorVersion" = ${arn.version.major} AND "minorVersion" = ${arn.version.minor} ${lock}`;
+    return versions.length > 0;
   }
 }
 

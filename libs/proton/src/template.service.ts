@@ -21,6 +21,7 @@ import {
   EnvironmentSchema,
   highestVersion,
   parseTemplateSchema,
+  recommendedMinors,
   TEMPLATE_LIMITS,
 } from './domain/template-rules';
 import { ProtonCaller } from './proton-caller';
@@ -171,10 +172,10 @@ export class TemplateService {
         where: { templateId: template.id },
       });
       await tx.environmentTemplate.delete({ where: { id: template.id } });
-      await dropResourceTags(tx, caller.tenantId, this.arnOf(template));
-      for (const v of versions) {
-        await dropResourceTags(tx, caller.tenantId, this.versionArnOf({ ...v, template }));
-      }
+      await dropResourceTags(tx, caller.tenantId, [
+        this.arnOf(template),
+        ...versions.map((v) => this.versionArnOf({ ...v, template })),
+      ]);
       await this.event(tx, 'proton.template.changed', template, caller, null);
       return template;
     });
@@ -330,6 +331,29 @@ export class TemplateService {
     });
   }
 
+  /** Every version of many templates, in version order, in one query (GraphQL field batching). */
+  async versionsOf(tenantId: string, templateIds: readonly string[]): Promise<VersionView[][]> {
+    const rows = await this.prisma.withTenant(tenantId, (tx) =>
+      tx.environmentTemplateVersion.findMany({
+        where: { tenantId, templateId: { in: [...templateIds] } },
+        include: { template: true },
+        orderBy: [{ majorVersion: 'asc' }, { minorVersion: 'asc' }],
+      }),
+    );
+    return templateIds.map((id) => {
+      const mine = rows.filter((r) => r.templateId === id);
+      const recommended = recommendedMinors(
+        mine
+          .filter((v) => v.status === 'PUBLISHED')
+          .map((v) => ({ major: v.majorVersion, minor: v.minorVersion })),
+      );
+      return mine.map((v) => ({
+        ...v,
+        recommendedMinorVersion: recommended.get(v.majorVersion) ?? null,
+      }));
+    });
+  }
+
   /** UpdateEnvironmentTemplateVersion: the description, and DRAFT → PUBLISHED. */
   async updateVersion(
     caller: ProtonCaller,
@@ -397,6 +421,16 @@ export class TemplateService {
           `Template version ${major}.${minor} of ${templateName} is in use by environment ${user.name}`,
         );
       }
+      if (template.recommendedVersion === `${major}.${minor}`) {
+        const others = await tx.environmentTemplateVersion.count({
+          where: { templateId: template.id, id: { not: version.id } },
+        });
+        if (others > 0) {
+          throw AppError.conflict(
+            `Template version ${major}.${minor} is the recommended version of ${templateName}; delete the other versions first`,
+          );
+        }
+      }
       await tx.environmentTemplateVersion.delete({ where: { id: version.id } });
       await dropResourceTags(tx, caller.tenantId, this.versionArnOf(version));
       await this.refreshRecommended(tx, template);
@@ -424,8 +458,9 @@ export class TemplateService {
       if (text === null && version.sourceBucket && version.sourceKey) {
         const object = await tx.bundleObject.findUnique({
           where: {
-            tenantId_bucket_key: {
+            tenantId_accountId_bucket_key: {
               tenantId,
+              accountId: version.template.accountId,
               bucket: version.sourceBucket,
               key: version.sourceKey,
             },
@@ -459,6 +494,27 @@ export class TemplateService {
         include: { template: true },
       });
       await this.versionEvent(tx, 'proton.template-version.changed', updated, 'system');
+    });
+  }
+
+  /** The last resort of a registration job that failed for good: REGISTRATION_FAILED, saying why. */
+  async failRegistration(tenantId: string, versionId: string, error: string): Promise<void> {
+    await this.prisma.withTenant(tenantId, async (tx) => {
+      const [failed] = await tx.environmentTemplateVersion.updateManyAndReturn({
+        where: { id: versionId, status: 'REGISTRATION_IN_PROGRESS' },
+        data: {
+          status: 'REGISTRATION_FAILED',
+          statusMessage: `Registration could not complete: ${error}`,
+          lastModifiedAt: new Date(),
+        },
+      });
+      if (failed) {
+        const version = await tx.environmentTemplateVersion.findUniqueOrThrow({
+          where: { id: versionId },
+          include: { template: true },
+        });
+        await this.versionEvent(tx, 'proton.template-version.changed', version, 'system');
+      }
     });
   }
 
@@ -578,12 +634,7 @@ export class TemplateService {
 
   /** The highest PUBLISHED minor version of each major version, in one query. */
   private async recommendedMinors(tx: Tx, templateId: string): Promise<Map<number, number>> {
-    const published = await this.publishedVersions(tx, templateId);
-    const byMajor = new Map<number, number>();
-    for (const v of published) {
-      byMajor.set(v.major, Math.max(byMajor.get(v.major) ?? -1, v.minor));
-    }
-    return byMajor;
+    return recommendedMinors(await this.publishedVersions(tx, templateId));
   }
 
   private async refreshRecommended(tx: Tx, template: TemplateRow): Promise<TemplateRow> {

@@ -95,10 +95,11 @@ export async function updateSettings(
   );
 }
 
+/** Puts a bundle in the management account's simulated S3 store (as the tenant admin). */
 export async function putBundle(tenant: TestTenant, key: string, body: string): Promise<void> {
   await ok(
     'mutation($input: PutBundleObjectInput!) { putBundleObject(input: $input) { size } }',
-    { input: { bucket: 'proton-templates', key, body } },
+    { input: { accountId: MGMT, bucket: 'proton-templates', key, body } },
     tenant.admin,
   );
 }

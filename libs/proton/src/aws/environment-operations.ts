@@ -106,7 +106,7 @@ export function wireDeployment(d: DeploymentRow, summary = false): Wire {
     arn: deploymentArn(d.region, d.accountId, d.id),
     targetArn: environmentArn(d.region, d.accountId, d.environmentName),
     targetResourceType: 'ENVIRONMENT',
-    targetResourceCreatedAt: epochSeconds(d.createdAt),
+    targetResourceCreatedAt: epochSeconds(d.environmentCreatedAt),
     environmentName: d.environmentName,
     deploymentStatus: d.status,
     createdAt: epochSeconds(d.createdAt),

@@ -155,6 +155,12 @@ export function targetVersion(
     templates.published.some((p) => p.major === v.major && p.minor === v.minor);
   switch (type) {
     case 'NONE':
+      if (requested.major !== undefined || requested.minor !== undefined) {
+        throw AppError.badInput(
+          'deploymentType',
+          'deploymentType NONE changes metadata only; a template version needs CURRENT_VERSION, MINOR_VERSION or MAJOR_VERSION',
+        );
+      }
       return null;
     case 'CURRENT_VERSION':
       if (

@@ -4,6 +4,7 @@ import {
   outputsOf,
   parseTemplateSchema,
   parseVersionNumber,
+  recommendedMinors,
   validateSpec,
 } from './template-rules';
 
@@ -199,8 +200,59 @@ describe('versions', () => {
       minor: 10,
     });
     expect(highestVersion([])).toBeNull();
+    expect([
+      ...recommendedMinors([
+        { major: 1, minor: 0 },
+        { major: 1, minor: 3 },
+        { major: 2, minor: 0 },
+      ]),
+    ]).toEqual([
+      [1, 3],
+      [2, 0],
+    ]);
     expect(parseVersionNumber('majorVersion', '12')).toBe(12);
     expect(message(() => parseVersionNumber('majorVersion', '1.0'))).toMatch(/version number/);
     expect(message(() => parseVersionNumber('majorVersion', '01'))).toMatch(/version number/);
+  });
+});
+
+describe('inputs named like Object members', () => {
+  it('are ordinary inputs, never inherited ones', () => {
+    const schema = parseTemplateSchema(
+      `schema:
+  format: { openapi: "3.0.0" }
+  environment_input_type: I
+  types:
+    I:
+      type: object
+      properties:
+        __proto__: { type: string }
+        constructor: { type: string }
+      required: [__proto__, constructor]
+`,
+      false,
+    );
+    if (!schema.ok) {
+      throw new Error(schema.message);
+    }
+    expect(Object.keys(schema.schema.properties).sort()).toEqual(['__proto__', 'constructor']);
+    expect(
+      message(() =>
+        validateSpec('proton: EnvironmentSpec\nspec:\n  constructor: c\n', schema.schema, false),
+      ),
+    ).toMatch(/missing required inputs: __proto__/);
+    const ok = parseTemplateSchema(STANDARD, false);
+    if (!ok.ok) {
+      throw new Error(ok.message);
+    }
+    expect(
+      message(() =>
+        validateSpec(
+          'proton: EnvironmentSpec\nspec:\n  count: 1\n  toString: x\n',
+          ok.schema,
+          false,
+        ),
+      ),
+    ).toMatch(/does not define: toString/);
   });
 });

@@ -102,7 +102,8 @@ export function parseTemplateSchema(text: string, customerManaged: boolean): Sch
   if (type.type !== 'object' || !isObject(type.properties)) {
     return fail(`schema.types.${inputType} must be "type: object" with "properties"`);
   }
-  const properties: Record<string, SchemaProperty> = {};
+  // No prototype: a property may be named like an Object member (__proto__, constructor).
+  const properties = Object.create(null) as Record<string, SchemaProperty>;
   for (const [name, raw] of Object.entries(type.properties)) {
     const where = `schema.types.${inputType}.properties.${name}`;
     if (!isObject(raw) || !INPUT_TYPES.includes(raw.type as InputType)) {
@@ -131,7 +132,7 @@ export function parseTemplateSchema(text: string, customerManaged: boolean): Sch
   const required = type.required ?? [];
   if (
     !Array.isArray(required) ||
-    required.some((r) => typeof r !== 'string' || !(r in properties))
+    required.some((r) => typeof r !== 'string' || !Object.hasOwn(properties, r))
   ) {
     return fail(`schema.types.${inputType}.required must list properties of the type`);
   }
@@ -175,7 +176,7 @@ export function validateSpec(
   if (!isObject(inputs)) {
     throw bad('spec.spec must be an object of inputs');
   }
-  const unknown = Object.keys(inputs).filter((k) => !(k in schema.properties));
+  const unknown = Object.keys(inputs).filter((k) => !Object.hasOwn(schema.properties, k));
   if (unknown.length > 0) {
     throw bad(
       `spec has inputs the template does not define: ${unknown.join(', ')} (it defines ${Object.keys(schema.properties).sort().join(', ') || 'none'})`,
@@ -183,13 +184,15 @@ export function validateSpec(
   }
   const required = customerManaged ? Object.keys(schema.properties) : schema.required;
   // Sorted: the stored schema (jsonb) does not keep the order of its properties.
-  const missing = required.filter((k) => inputs[k] === undefined || inputs[k] === null).sort();
+  const missing = required
+    .filter((k) => !Object.hasOwn(inputs, k) || inputs[k] === undefined || inputs[k] === null)
+    .sort();
   if (missing.length > 0) {
     throw bad(`spec is missing required inputs: ${missing.join(', ')}`);
   }
-  const result: Record<string, unknown> = {};
+  const result = Object.create(null) as Record<string, unknown>;
   for (const [name, property] of Object.entries(schema.properties)) {
-    const value = inputs[name] ?? property.default;
+    const value = (Object.hasOwn(inputs, name) ? inputs[name] : undefined) ?? property.default;
     if (value === undefined) {
       continue;
     }
@@ -226,6 +229,15 @@ export function highestVersion<T extends VersionNumber>(versions: readonly T[]):
     }
   }
   return best;
+}
+
+/** The highest minor version of each major version (a template's recommendedMinorVersion per major). */
+export function recommendedMinors(versions: readonly VersionNumber[]): Map<number, number> {
+  const byMajor = new Map<number, number>();
+  for (const v of versions) {
+    byMajor.set(v.major, Math.max(byMajor.get(v.major) ?? -1, v.minor));
+  }
+  return byMajor;
 }
 
 /** The wire's string version numbers ("1", "0") as integers, or a ValidationException. */

@@ -265,6 +265,11 @@ export class BundleObjectModel {
 
 @InputType()
 export class PutBundleObjectInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'The account whose store it is (tenant admins); an account key uses its own',
+  })
+  accountId?: string | null;
   @Field() bucket!: string;
   @Field() key!: string;
   @Field({ description: 'The schema file of the bundle (YAML or JSON)' }) body!: string;

@@ -10,7 +10,7 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import { RelayConnection, TagModel, toConnection } from '@accountlink/common';
+import { AppError, RelayConnection, TagModel, toConnection } from '@accountlink/common';
 import { EventBus, EventMessage } from '@accountlink/events';
 import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
 import { BundleService } from '../bundle.service';
@@ -55,14 +55,31 @@ export class EnvironmentTemplateResolver {
 
   @Mutation(() => BundleObjectModel, {
     description:
-      "Puts a template bundle (its schema file) in the tenant's simulated S3 store, for CreateEnvironmentTemplateVersion's source.s3",
+      "Puts a template bundle (its schema file) in an account's simulated S3 store, for CreateEnvironmentTemplateVersion's source.s3: an account key puts in its own account, a tenant admin names the account",
   })
   async putBundleObject(
     @Context() { ctx }: GqlContext,
     @Args('input') input: PutBundleObjectInput,
   ): Promise<BundleObjectModel> {
     const principal = requireTenantPrincipal(await ctx.principal());
-    return this.bundles.put(principal.tenantId, input.bucket, input.key, input.body);
+    let accountId: string;
+    if (principal.kind === 'ACCOUNT') {
+      if (input.accountId && input.accountId !== principal.accountId) {
+        throw AppError.forbidden(
+          `An account key puts objects in its own account (${principal.accountId})`,
+        );
+      }
+      await this.throttle.check(principal.tenantId, principal.accountId);
+      accountId = principal.accountId;
+    } else if (principal.kind === 'TENANT_ADMIN' && input.accountId) {
+      accountId = input.accountId;
+    } else {
+      throw AppError.badInput(
+        'accountId',
+        'accountId is required: the account whose S3 store receives the object',
+      );
+    }
+    return this.bundles.put(principal.tenantId, accountId, input.bucket, input.key, input.body);
   }
 
   @Mutation(() => EnvironmentTemplateModel, { description: 'CreateEnvironmentTemplate' })
@@ -183,21 +200,35 @@ export class EnvironmentTemplateResolver {
     );
   }
 
-  @ResolveField(() => EnvironmentTemplateVersionConnection, {
+  @Query(() => EnvironmentTemplateVersionConnection, {
     description: 'ListEnvironmentTemplateVersions (optionally of one major version)',
   })
-  async versions(
-    @Parent() t: EnvironmentTemplateModel,
+  async environmentTemplateVersions(
     @Context() { ctx }: GqlContext,
+    @Args('templateName') templateName: string,
     @Args('majorVersion', { type: () => Int, nullable: true }) majorVersion?: number,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<RelayConnection<EnvironmentTemplateVersionModel>> {
     const caller = await protonCaller(ctx, this.throttle);
     return toConnection(
-      await this.templates.listVersions(caller, t.name, majorVersion, first, after),
+      await this.templates.listVersions(caller, templateName, majorVersion, first, after),
       EnvironmentTemplateVersionModel.from,
     );
+  }
+
+  @ResolveField(() => [EnvironmentTemplateVersionModel], {
+    description: 'Every version, in version order (batched across templates)',
+  })
+  async versions(
+    @Parent() t: EnvironmentTemplateModel,
+    @Context() { ctx }: GqlContext,
+  ): Promise<EnvironmentTemplateVersionModel[]> {
+    const principal = requireTenantPrincipal(await ctx.principal());
+    const rows = await ctx
+      .batch('proton.templateVersions', (ids) => this.templates.versionsOf(principal.tenantId, ids))
+      .load(t.id);
+    return rows.map(EnvironmentTemplateVersionModel.from);
   }
 
   @ResolveField(() => [TagModel])
@@ -348,15 +379,19 @@ export class EnvironmentResolver {
     return e.outputs;
   }
 
-  @ResolveField(() => [DeploymentModel], { description: 'Every deployment, newest first' })
+  @ResolveField(() => [DeploymentModel], {
+    description: 'The latest deployments, newest first (all of them: the deployments query)',
+  })
   async deploymentHistory(
     @Parent() e: EnvironmentModel,
     @Context() { ctx }: GqlContext,
+    @Args('last', { type: () => Int, defaultValue: 20 }) last: number,
   ): Promise<DeploymentModel[]> {
     const principal = requireTenantPrincipal(await ctx.principal());
+    const limit = Math.min(Math.max(last, 1), 100);
     const rows = await ctx
-      .batch('proton.deployments', (ids) =>
-        this.environmentService.deploymentsOf(principal.tenantId, ids),
+      .batch(`proton.deployments.${limit}`, (ids) =>
+        this.environmentService.deploymentsOf(principal.tenantId, ids, limit),
       )
       .load(e.id);
     return rows.map(DeploymentModel.from);

@@ -12,6 +12,11 @@ export class RegisterTemplateVersionHandler implements JobHandler<'proton.regist
   async handle(data: JobMap['proton.register-template-version']): Promise<void> {
     await this.templates.register(data.tenantId, data.versionId);
   }
+
+  /** Never REGISTRATION_IN_PROGRESS forever. */
+  async onExhausted(data: JobMap['proton.register-template-version'], error: Error): Promise<void> {
+    await this.templates.failRegistration(data.tenantId, data.versionId, error.message);
+  }
 }
 
 @Injectable()

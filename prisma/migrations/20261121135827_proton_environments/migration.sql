@@ -13,13 +13,14 @@ ADD COLUMN     "templateQuota" INTEGER NOT NULL DEFAULT 1000;
 -- CreateTable
 CREATE TABLE "bundle_objects" (
     "tenantId" UUID NOT NULL,
+    "accountId" CHAR(12) NOT NULL,
     "bucket" TEXT NOT NULL,
     "key" TEXT NOT NULL,
     "body" TEXT NOT NULL,
     "size" INTEGER NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "bundle_objects_pkey" PRIMARY KEY ("tenantId","bucket","key")
+    CONSTRAINT "bundle_objects_pkey" PRIMARY KEY ("tenantId","accountId","bucket","key")
 );
 
 -- CreateTable
@@ -105,6 +106,7 @@ CREATE TABLE "deployments" (
     "status" "DeploymentStatus" NOT NULL,
     "statusMessage" TEXT,
     "targetAccountId" CHAR(12) NOT NULL,
+    "environmentCreatedAt" TIMESTAMPTZ(3) NOT NULL,
     "roleArn" TEXT NOT NULL,
     "connectionId" UUID,
     "targetState" JSONB NOT NULL,
@@ -133,6 +135,9 @@ CREATE TABLE "stacks" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "environment_templates_tenantId_accountId_region_name_key" ON "environment_templates"("tenantId", "accountId", "region", "name");
+
+-- CreateIndex
+CREATE INDEX "environment_template_versions_status_lastModifiedAt_idx" ON "environment_template_versions"("status", "lastModifiedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "environment_template_versions_templateId_majorVersion_minor_key" ON "environment_template_versions"("templateId", "majorVersion", "minorVersion");
@@ -175,7 +180,6 @@ ALTER TABLE "deployments" ADD CONSTRAINT "deployments_tenantId_fkey" FOREIGN KEY
 
 -- AddForeignKey
 ALTER TABLE "stacks" ADD CONSTRAINT "stacks_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 -- Row-level security: every new tenant table sees exactly the transaction's tenant.
 ALTER TABLE "bundle_objects" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "bundle_objects"
