@@ -6,22 +6,11 @@
 // (@aws-sdk/client-proton, SigV4). The baseline does the same database writes (connection,
 // validation, history and outbox rows in one transaction as the application role) through a bare
 // `pg` pool on the same database. Prints throughput and p50/p95/p99 latency per phase and the ratio.
-import { readFileSync, existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ProtonClient, CreateEnvironmentAccountConnectionCommand, AcceptEnvironmentAccountConnectionCommand } from '@aws-sdk/client-proton';
+import { C, gql, N, operator, pool, protonTrust, timed, URL_ } from './bench-lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const N = Number(arg('accounts', 200));
-const C = Number(arg('concurrency', 16));
-const URL_ = arg('url', 'http://127.0.0.1:3000');
-const operator = process.env.OPERATOR_TOKEN ?? readFileSync(path.join(root, '.data', 'operator-token'), 'utf8').trim();
 const dbUrl = process.env.DATABASE_URL ?? 'postgresql://accountlink:accountlink@127.0.0.1:55432/accountlink';
 const appUrl = (() => {
   const u = new URL(dbUrl);
@@ -29,46 +18,6 @@ const appUrl = (() => {
   u.password = process.env.APP_DATABASE_PASSWORD ?? 'accountlink_app';
   return u.toString();
 })();
-
-async function gql(query, variables, token) {
-  const res = await fetch(`${URL_}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function pool(items, concurrency, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
-
-function stats(name, latencies, wallMs) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { name, ops: sorted.length, throughput: (sorted.length / wallMs) * 1000, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
-
-async function timed(name, items, fn) {
-  const latencies = [];
-  const start = performance.now();
-  await pool(items, C, async (item, i) => {
-    const t = performance.now();
-    await fn(item, i);
-    latencies.push(performance.now() - t);
-  });
-  return stats(name, latencies, performance.now() - start);
-}
-
-const trust = (mgmt) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'proton.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': mgmt } } }] });
 
 async function main() {
   console.log(`AccountLink connections benchmark: ${N} environment accounts, concurrency ${C}, ${URL_}`);
@@ -85,7 +34,7 @@ async function main() {
   const creds = {};
   await pool(accounts, C, async (id) => {
     await gql('mutation($id: String) { createAccount(input: { accountId: $id }) { accountId } }', { id }, admin);
-    await gql('mutation($a: String!, $p: String!) { createRole(input: { accountId: $a, roleName: "ProtonServiceRole", assumeRolePolicyDocument: $p }) { arn } }', { a: id, p: trust(mgmt) }, admin);
+    await gql('mutation($a: String!, $p: String!) { createRole(input: { accountId: $a, roleName: "ProtonServiceRole", assumeRolePolicyDocument: $p }) { arn } }', { a: id, p: protonTrust(mgmt) }, admin);
     const key = (await gql('mutation($id: String) { createApiKey(input: { accountId: $id }) { key } }', { id }, admin)).createApiKey.key;
     const access = (await gql('mutation($id: String!) { createAccessKey(input: { accountId: $id }) { accessKeyId secretAccessKey } }', { id }, admin)).createAccessKey;
     creds[id] = { key, access };

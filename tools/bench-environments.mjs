@@ -8,9 +8,6 @@
 // connection share lock, environment + deployment + outbox rows) and the end-to-end deployment
 // rate (until the worker has provisioned every stack: role assumption, stack, outputs), then
 // GetEnvironment and ListEnvironments pages (keyset). Prints throughput and p50/p95/p99.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   AcceptEnvironmentAccountConnectionCommand,
   CreateEnvironmentAccountConnectionCommand,
@@ -19,64 +16,9 @@ import {
   ListEnvironmentsCommand,
   ProtonClient,
 } from '@aws-sdk/client-proton';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const N = Number(arg('accounts', 200));
-const C = Number(arg('concurrency', 16));
-const URL_ = arg('url', 'http://127.0.0.1:3000');
-const operator =
-  process.env.OPERATOR_TOKEN ?? readFileSync(path.join(root, '.data', 'operator-token'), 'utf8').trim();
-
-async function gql(query, variables, token) {
-  const res = await fetch(`${URL_}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function pool(items, concurrency, fn) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i], i);
-      }
-    }),
-  );
-}
-
-function stats(name, latencies, wallMs) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { name, ops: sorted.length, throughput: (sorted.length / wallMs) * 1000, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
-
-async function timed(name, items, fn) {
-  const latencies = [];
-  const start = performance.now();
-  await pool(items, C, async (item, i) => {
-    const t = performance.now();
-    await fn(item, i);
-    latencies.push(performance.now() - t);
-  });
-  return stats(name, latencies, performance.now() - start);
-}
+import { C, gql, N, operator, pool, protonTrust, timed, URL_ } from './bench-lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const trust = (mgmt) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'proton.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': mgmt } } }],
-  });
 const SCHEMA = `schema:
   format:
     openapi: "3.0.0"
@@ -117,7 +59,7 @@ async function main() {
   const connections = [];
   await pool(accounts, C, async (id, i) => {
     await gql('mutation($id: String) { createAccount(input: { accountId: $id }) { accountId } }', { id }, admin);
-    await gql('mutation($a: String!, $p: String!) { createRole(input: { accountId: $a, roleName: "ProtonServiceRole", assumeRolePolicyDocument: $p }) { arn } }', { a: id, p: trust(mgmt) }, admin);
+    await gql('mutation($a: String!, $p: String!) { createRole(input: { accountId: $a, roleName: "ProtonServiceRole", assumeRolePolicyDocument: $p }) { arn } }', { a: id, p: protonTrust(mgmt) }, admin);
     const env = client(await accessKey(id));
     const out = await env.send(new CreateEnvironmentAccountConnectionCommand({ environmentName: `env-${i}`, managementAccountId: mgmt, roleArn: `arn:aws:iam::${id}:role/ProtonServiceRole` }));
     connections[i] = out.environmentAccountConnection.id;

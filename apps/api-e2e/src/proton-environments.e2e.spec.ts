@@ -666,6 +666,21 @@ describe('Proton environment updates, cancel and delete', () => {
       ).environments?.map((e) => e.name);
     expect(await listed('1')).toEqual(['local', 'remote']);
     expect(await listed('2')).toEqual([]);
+    // Keyset pages, and a region of its own: the same account elsewhere sees none of them.
+    const first = await w.mgmt.send(new ListEnvironmentsCommand({ maxResults: 1 }));
+    const second = await w.mgmt.send(
+      new ListEnvironmentsCommand({ maxResults: 1, nextToken: first.nextToken }),
+    );
+    expect([
+      first.environments?.[0]?.name,
+      second.environments?.[0]?.name,
+      second.nextToken,
+    ]).toEqual(['local', 'remote', undefined]);
+    const elsewhere = w.client(MGMT, { region: 'eu-west-1' });
+    expect((await elsewhere.send(new ListEnvironmentsCommand({}))).environments).toEqual([]);
+    await expect(
+      elsewhere.send(new GetEnvironmentCommand({ name: 'local' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
     const update = (
       input: Partial<ConstructorParameters<typeof UpdateEnvironmentCommand>[0]> & { name: string },
     ) => w.mgmt.send(new UpdateEnvironmentCommand({ deploymentType: 'CURRENT_VERSION', ...input }));
