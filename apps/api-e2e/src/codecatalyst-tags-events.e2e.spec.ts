@@ -141,6 +141,20 @@ describe('CodeCatalyst connection tags (TagResource, UntagResource, ListTagsForR
     }
   });
 
+  it('lets the account tag a connection only once it has answered the request', async () => {
+    const w = await world();
+    const { id } = await request(w);
+    const arn = `arn:aws:codecatalyst:us-west-2:${ACCOUNT}:/connections/${id}`;
+    const account = await w.account();
+    const refused = await fails(TAG, { arn, tags: [{ key: 'k', value: 'v' }] }, account);
+    expect(refused.code).toBe('CONFLICT');
+    // The space's managers may label their own pending request.
+    await ok(TAG, { arn, tags: [{ key: 'k', value: 'v' }] }, w.admin);
+    expect(
+      (await ok<{ tagsForResource: unknown[] }>(TAGS, { arn }, account)).tagsForResource,
+    ).toEqual([{ key: 'k', value: 'v' }]);
+  });
+
   it('drops the tags with the connection', async () => {
     const w = await world();
     const { id, arn, account } = await verified(w);
@@ -248,6 +262,37 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
         expect(sub.received).toEqual([]);
         expect(sub.errors).toEqual([]);
       }
+
+      // Their subscriptions were live all along: membership changes, and the next change reaches
+      // the new managers (the limited member promoted, the outsider added), not the demoted one.
+      const [limitedSub, outsiderSub] = nobody as [Subscription<Change>, Subscription<Change>];
+      await ok(
+        'mutation($s: ID!, $u: ID!) { updateSpaceMemberRole(input: { spaceId: $s, userId: $u, role: POWER_USER }) { id } }',
+        { s: w.spaceId, u: w.userIds.limited },
+        w.admin,
+      );
+      await ok(
+        'mutation($s: ID!, $u: ID!) { addSpaceMember(input: { spaceId: $s, userId: $u, role: POWER_USER }) { id } }',
+        { s: w.spaceId, u: w.userIds.outsider },
+        w.admin,
+      );
+      await ok(
+        'mutation($s: ID!, $u: ID!) { updateSpaceMemberRole(input: { spaceId: $s, userId: $u, role: LIMITED_ACCESS }) { id } }',
+        { s: w.spaceId, u: w.userIds.power },
+        w.admin,
+      );
+      const listeners = [limitedSub, outsiderSub, audience.admin, audience.account];
+      const before = listeners.map((sub) => sub.received.length);
+      const next = await request(w);
+      for (const [i, sub] of listeners.entries()) {
+        const last = (await sub.take((before[i] ?? 0) + 1)).at(-1);
+        expect(last?.accountConnectionChanged).toMatchObject({
+          kind: 'REQUESTED',
+          connection: { id: next.id },
+        });
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(audience.power.received).toHaveLength(kinds.length);
     } finally {
       await Promise.all([...Object.values(audience), ...nobody].map((s) => s.close()));
     }

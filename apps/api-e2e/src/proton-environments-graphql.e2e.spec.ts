@@ -1,6 +1,9 @@
 import {
+  CancelEnvironmentDeploymentCommand,
+  CreateEnvironmentTemplateVersionCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateVersionCommand,
+  waitUntilEnvironmentTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +19,7 @@ import {
   settled,
   spec,
   STANDARD_SCHEMA,
+  WAIT,
 } from './test/environments';
 import { waitUntil } from './test/proton';
 import { killAndRestartWorker } from './test/stack';
@@ -223,42 +227,90 @@ describe('A worker that dies in the middle of a deployment', () => {
     expect((await settled(w, 'survivor')).lastSucceededDeploymentId).toBeDefined();
   }, 40_000);
 
-  it('is covered by the sweep: a deployment or registration whose job was lost ends FAILED', async () => {
+  it('is covered by the sweep: work whose job was lost ends FAILED, work whose job lives is left alone', async () => {
     const w = await environmentWorld();
     await publishedTemplate(w, 'web');
-    await w.settings({ provisioningDelayMs: 20_000 });
+    // "lost": a deployment left IN_PROGRESS although its job is over (as after a lost job).
     await createEnvironment(w, 'lost');
-    // A registration whose job was lost: registered, then put back as if it never finished.
+    const lost = await settled(w, 'lost');
     await ownerPool.query(
-      `UPDATE "environment_template_versions" SET "status" = 'REGISTRATION_IN_PROGRESS'
-        WHERE "tenantId" = $1`,
+      `UPDATE "deployments" SET "status" = 'IN_PROGRESS', "completedAt" = NULL WHERE "id" = $1`,
+      [lost.lastAttemptedDeploymentId],
+    );
+    await ownerPool.query(
+      `UPDATE "environments" SET "deploymentStatus" = 'IN_PROGRESS' WHERE "tenantId" = $1 AND "name" = 'lost'`,
       [w.tenant.id],
     );
+    // A registration left REGISTRATION_IN_PROGRESS the same way (a new major version, 2.0).
+    await w.mgmt.send(
+      new CreateEnvironmentTemplateVersionCommand({
+        templateName: 'web',
+        source: { s3: { bucket: 'proton-templates', key: 'web/v1.yaml' } },
+      }),
+    );
+    await waitUntilEnvironmentTemplateVersionRegistered(
+      { client: w.mgmt, ...WAIT },
+      { templateName: 'web', majorVersion: '2', minorVersion: '0' },
+    );
+    await ownerPool.query(
+      `UPDATE "environment_template_versions" SET "status" = 'REGISTRATION_IN_PROGRESS'
+        WHERE "tenantId" = $1 AND "majorVersion" = 2`,
+      [w.tenant.id],
+    );
+    // "alive": a deployment whose job is running (a long provisioning delay).
+    await w.settings({ provisioningDelayMs: 8_000 });
+    await createEnvironment(w, 'alive');
+    const alive = (await w.mgmt.send(new GetEnvironmentCommand({ name: 'alive' }))).environment;
+    const redis = new Redis(config.redisUrl);
+    try {
+      await waitUntil(
+        async () =>
+          (await redis.lrange(`${config.redisPrefix}:provisioning:active`, 0, -1)).includes(
+            `proton.deploy-environment.${alive?.lastAttemptedDeploymentId}`,
+          ),
+        'the live deployment job to run',
+      );
+    } finally {
+      redis.disconnect();
+    }
+
     const maintenance = new Queue('maintenance', {
       connection: { url: config.redisUrl },
       prefix: config.redisPrefix,
     });
     try {
-      // The scheduled sweep waits STUCK_WORK_MS; this run of the same job treats everything as stale.
+      // The scheduled sweep waits STUCK_WORK_MS; this run of the same job treats all as old.
       await maintenance.add('proton.sweep-stuck-work', { tenantId: w.tenant.id, olderThanMs: 0 });
     } finally {
       await maintenance.close();
     }
-    const ended = await settled(w, 'lost');
-    expect(ended.deploymentStatus).toBe('FAILED');
-    expect(ended.deploymentStatusMessage).toMatch(
-      /^The deployment could not complete: no progress for 0 s \(its worker was lost\)$/,
+    const version = async () =>
+      (
+        await w.mgmt.send(
+          new GetEnvironmentTemplateVersionCommand({
+            templateName: 'web',
+            majorVersion: '2',
+            minorVersion: '0',
+          }),
+        )
+      ).environmentTemplateVersion;
+    // Registrations are swept after deployments: once 2.0 has failed, the sweep is done.
+    await waitUntil(async () => (await version())?.status === 'REGISTRATION_FAILED', 'the sweep');
+    expect((await version())?.statusMessage).toBe(
+      'Registration could not complete: its job was lost (no worker is running it)',
     );
-    const version = await w.mgmt.send(
-      new GetEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        majorVersion: '1',
-        minorVersion: '0',
-      }),
-    );
-    expect(version.environmentTemplateVersion).toMatchObject({
-      status: 'REGISTRATION_FAILED',
-      statusMessage: 'Registration could not complete: no progress for 0 s (its worker was lost)',
+    const ended = (await w.mgmt.send(new GetEnvironmentCommand({ name: 'lost' }))).environment;
+    expect(ended).toMatchObject({
+      deploymentStatus: 'FAILED',
+      deploymentStatusMessage:
+        'The deployment could not complete: its job was lost (no worker is running it)',
     });
-  });
+    expect(
+      (await w.mgmt.send(new GetEnvironmentCommand({ name: 'alive' }))).environment
+        ?.deploymentStatus,
+    ).toBe('IN_PROGRESS');
+    // The live one then ends on its own.
+    await w.mgmt.send(new CancelEnvironmentDeploymentCommand({ environmentName: 'alive' }));
+    expect((await settled(w, 'alive')).deploymentStatus).toBe('CANCELLED');
+  }, 40_000);
 });

@@ -621,6 +621,36 @@ describe('Proton environment updates, cancel and delete', () => {
     expect(
       (await w.mgmt.send(new ListEnvironmentOutputsCommand({ environmentName: 'steady' }))).outputs,
     ).toContainEqual({ key: 'subnet_count', valueString: '1' });
+
+    // A failed move to another version leaves it on the deployed version too.
+    await putBundle(w.tenant, 'web/v1.1.yaml', STANDARD_SCHEMA);
+    await w.mgmt.send(
+      new CreateEnvironmentTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        source: { s3: { bucket: 'proton-templates', key: 'web/v1.1.yaml' } },
+      }),
+    );
+    await waitUntilEnvironmentTemplateVersionRegistered(
+      { client: w.mgmt, ...WAIT },
+      { templateName: 'web', majorVersion: '1', minorVersion: '1' },
+    );
+    await w.mgmt.send(
+      new UpdateEnvironmentTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        minorVersion: '1',
+        status: 'PUBLISHED',
+      }),
+    );
+    const moving = await w.mgmt.send(
+      new UpdateEnvironmentCommand({ name: 'steady', deploymentType: 'MINOR_VERSION' }),
+    );
+    expect(moving.environment?.templateMinorVersion).toBe('1');
+    expect(await settled(w, 'steady')).toMatchObject({
+      deploymentStatus: 'FAILED',
+      templateMinorVersion: '0',
+    });
   });
 
   it('orders a template deletion and an environment create: never an environment of a deleted template', async () => {

@@ -28,6 +28,8 @@ export class ConnectionRoleService implements OnModuleInit {
     this.listeners.register('codecatalyst-connections', async (tx, change) => {
       const uses = await tx.connectionIamRole.findMany({
         where: { tenantId: change.tenantId, roleArn: change.roleArn },
+        // One lock order for every transaction that revalidates several associations.
+        orderBy: [{ connectionId: 'asc' }, { roleArn: 'asc' }],
       });
       for (const use of uses) {
         await this.revalidate(tx, use.tenantId, use.connectionId, use.roleArn);

@@ -109,6 +109,11 @@ export class ConnectionTagService {
         'resourceArn must be a connection ARN: arn:aws:codecatalyst:<region>:<accountId>:/connections/<connectionId>',
       );
     }
+    if (access === 'write') {
+      // Tag writes of one connection count its tags one after the other, and order against its
+      // deletion (which then drops every tag, or makes this write find nothing).
+      await tx.$executeRaw`SELECT 1 FROM "account_connections" WHERE "id" = ${parsed.connectionId}::uuid FOR UPDATE`;
+    }
     const connection = await this.connections.visibleIn(tx, principal, parsed.connectionId);
     if (
       !connection ||
@@ -125,6 +130,15 @@ export class ConnectionTagService {
         connection.spaceId,
       );
       requireConnectionManager(role, connection.spaceId);
+    }
+    if (
+      access === 'write' &&
+      principal.kind === 'ACCOUNT' &&
+      connection.status === 'PENDING_VERIFICATION'
+    ) {
+      throw AppError.conflict(
+        'The account tags a connection once it has answered the request (verified or rejected)',
+      );
     }
     return connection;
   }

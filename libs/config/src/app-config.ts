@@ -28,7 +28,7 @@ const schema = z.object({
   OUTBOX_RETENTION_HOURS: int(24, 1),
   WORKER_CONCURRENCY: int(8, 1),
   JOB_LOCK_MS: int(30_000, 1_000),
-  STUCK_WORK_MS: int(15 * 60_000, 1_000),
+  STUCK_WORK_MS: int(5 * 60_000, 60_000),
   WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
 });
 

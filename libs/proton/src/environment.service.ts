@@ -464,10 +464,11 @@ export class EnvironmentService {
       tenantId,
       (tx) =>
         tx.$queryRaw<DeploymentRow[]>`
-        SELECT d.* FROM unnest(${[...environmentIds]}::uuid[]) AS e("id"),
+        SELECT d.* FROM unnest(${[...environmentIds]}::uuid[]) WITH ORDINALITY AS e("id", "ord"),
           LATERAL (SELECT * FROM "deployments"
                     WHERE "tenantId" = ${tenantId}::uuid AND "environmentId" = e."id"
-                    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${last}) d`,
+                    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${last}) d
+        ORDER BY e."ord", d."createdAt" DESC, d."id" DESC`,
     );
     return environmentIds.map((id) => rows.filter((r) => r.environmentId === id));
   }

@@ -23,6 +23,8 @@ export class RoleValidationService implements OnModuleInit {
         where: { tenantId: change.tenantId, roleArn: change.roleArn },
         select: { connectionId: true },
         distinct: ['connectionId'],
+        // One lock order for every transaction that revalidates several connections.
+        orderBy: { connectionId: 'asc' },
       });
       for (const { connectionId } of named) {
         await this.revalidate(tx, change.tenantId, connectionId);

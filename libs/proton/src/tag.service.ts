@@ -98,8 +98,7 @@ export class TagService {
       if (owned.region !== caller.region || owned.accountId !== caller.accountId) {
         throw notFound;
       }
-      const lock = Prisma.raw(operation === 'ListTagsForResource' ? 'FOR SHARE' : 'FOR UPDATE');
-      const exists = await this.ownedExists(tx, caller, owned, lock);
+      const exists = await this.ownedExists(tx, caller, owned, operation !== 'ListTagsForResource');
       if (!exists) {
         throw notFound;
       }
@@ -128,22 +127,24 @@ export class TagService {
   }
 
   /**
-   * Whether the environment, template or version exists, locking its row: a tag write (FOR
-   * UPDATE) and a concurrent deletion are ordered, so no tag outlives its resource, and two tag
-   * writes of one resource count its tags one after the other.
+   * Whether the environment, template or version exists. A tag write locks its row (FOR UPDATE):
+   * it and a concurrent deletion are ordered, so no tag outlives its resource, and two tag writes
+   * of one resource count its tags one after the other. Reads take no lock.
    */
   private async ownedExists(
     tx: Tx,
     caller: ProtonCaller,
     arn: OwnedArn,
-    lock: Prisma.Sql,
+    write: boolean,
   ): Promise<boolean> {
     const { tenantId, accountId, region } = caller;
+    const lock = write ? Prisma.sql`FOR UPDATE` : Prisma.empty;
     if (arn.kind === 'environment') {
       const rows = await tx.$queryRaw<{ status: string }[]>`
         SELECT "deploymentStatus"::text AS "status" FROM "environments"
          WHERE "tenantId" = ${tenantId}::uuid AND "accountId" = ${accountId} AND "region" = ${region} AND "name" = ${arn.name} ${lock}`;
-      return rows.length > 0 && rows[0]?.status !== 'DELETE_IN_PROGRESS';
+      // An environment being deleted is readable, not taggable: its tags go with it.
+      return rows.length > 0 && (!write || rows[0]?.status !== 'DELETE_IN_PROGRESS');
     }
     const [template] = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id"::text AS "id" FROM "environment_templates"

@@ -407,29 +407,44 @@ export class TemplateService {
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
       const template = await this.loadTemplate(tx, caller, templateName, 'update');
       const version = await this.loadVersion(tx, caller, templateName, major, minor);
-      const user = await tx.environment.findFirst({
-        where: {
-          tenantId: caller.tenantId,
-          templateId: template.id,
-          templateMajorVersion: major,
-          templateMinorVersion: minor,
-        },
-        select: { name: true },
-      });
+      // In use: an environment on it, or one whose running update would fall back to it.
+      const [user] = await tx.$queryRaw<{ name: string }[]>`
+        SELECT "name" FROM "environments"
+         WHERE "tenantId" = ${caller.tenantId}::uuid AND "templateId" = ${template.id}::uuid
+           AND "templateMajorVersion" = ${major} AND "templateMinorVersion" = ${minor}
+        UNION ALL
+        SELECT d."environmentName" FROM "deployments" d
+         WHERE d."tenantId" = ${caller.tenantId}::uuid AND d."accountId" = ${caller.accountId}
+           AND d."region" = ${caller.region}
+           AND d."status" IN ('IN_PROGRESS', 'CANCELLING')
+           AND d."initialState"->>'templateName' = ${templateName}
+           AND (d."initialState"->>'templateMajorVersion')::int = ${major}
+           AND (d."initialState"->>'templateMinorVersion')::int = ${minor}
+        LIMIT 1`;
       if (user) {
         throw AppError.conflict(
           `Template version ${major}.${minor} of ${templateName} is in use by environment ${user.name}`,
         );
       }
-      if (template.recommendedVersion === `${major}.${minor}`) {
-        const others = await tx.environmentTemplateVersion.count({
-          where: { templateId: template.id, id: { not: version.id } },
-        });
-        if (others > 0) {
-          throw AppError.conflict(
-            `Template version ${major}.${minor} is the recommended version of ${templateName}; delete the other versions first`,
-          );
-        }
+      const siblings = await tx.environmentTemplateVersion.findMany({
+        where: { templateId: template.id, id: { not: version.id } },
+        select: { majorVersion: true, status: true, minorVersion: true },
+      });
+      const recommendedMinor = recommendedMinors(
+        [...siblings, version]
+          .filter((v) => v.status === 'PUBLISHED')
+          .map((v) => ({ major: v.majorVersion, minor: v.minorVersion })),
+      ).get(major);
+      // AWS: the recommended version goes last; so does the recommended minor of a major version.
+      if (template.recommendedVersion === `${major}.${minor}` && siblings.length > 0) {
+        throw AppError.conflict(
+          `Template version ${major}.${minor} is the recommended version of ${templateName}; delete the other versions first`,
+        );
+      }
+      if (recommendedMinor === minor && siblings.some((v) => v.majorVersion === major)) {
+        throw AppError.conflict(
+          `Template version ${major}.${minor} is the recommended minor version of major version ${major}; delete its other minor versions first`,
+        );
       }
       await tx.environmentTemplateVersion.delete({ where: { id: version.id } });
       await dropResourceTags(tx, caller.tenantId, this.versionArnOf(version));

@@ -14,6 +14,8 @@ export interface World {
   power: CallOptions;
   limited: CallOptions;
   outsider: CallOptions;
+  /** User ids of the power user, the limited member and the outsider. */
+  userIds: { power: string; limited: string; outsider: string };
   spaceId: string;
   account(region?: string): Promise<CallOptions>;
 }
@@ -61,6 +63,7 @@ export async function world(): Promise<World> {
     power: power.key,
     limited: limited.key,
     outsider: outsider.key,
+    userIds: { power: power.id, limited: limited.id, outsider: outsider.id },
     spaceId,
     // A fresh account key each time, so the per-caller attempt limit of one test does not leak into another.
     account: async (region = 'us-west-2') => ({ ...(await accountKey(tenant, ACCOUNT)), region }),

@@ -74,6 +74,9 @@ export class ResourceTagsResolver {
   private async target(ctx: RequestContext, arn: string): Promise<TagTarget> {
     if (arn.split(':')[2] === 'codecatalyst') {
       const principal = requireTenantPrincipal(await ctx.principal());
+      if (principal.kind === 'ACCOUNT') {
+        await this.throttle.check(principal.tenantId, principal.accountId);
+      }
       const tags = this.codecatalystTags;
       return {
         tag: (t) => tags.tagResource(principal, arn, t),

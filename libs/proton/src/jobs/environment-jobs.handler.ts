@@ -15,7 +15,7 @@ export class RegisterTemplateVersionHandler implements JobHandler<'proton.regist
 
   /** Never REGISTRATION_IN_PROGRESS forever. */
   async onExhausted(data: JobMap['proton.register-template-version'], error: Error): Promise<void> {
-    await this.templates.failRegistration(data.tenantId, data.versionId, error.message);
+    await this.templates.failRegistration(data.tenantId, data.versionId, customerReason(error));
   }
 }
 
@@ -31,6 +31,16 @@ export class DeployEnvironmentHandler implements JobHandler<'proton.deploy-envir
 
   /** Never IN_PROGRESS forever: a deployment whose job failed for good ends FAILED, saying why. */
   async onExhausted(data: JobMap['proton.deploy-environment'], error: Error): Promise<void> {
-    await this.runner.abandon(data.tenantId, data.deploymentId, error.message);
+    await this.runner.abandon(data.tenantId, data.deploymentId, customerReason(error));
   }
+}
+
+/**
+ * What a customer is told about a job that failed for good: why in general terms; the error
+ * itself (which may quote queries) is in the worker's log (JobRunner logs every failure).
+ */
+export function customerReason(error: Error): string {
+  return /stalled/i.test(error.message)
+    ? 'its worker stopped responding, twice'
+    : 'the worker failed on every attempt';
 }
