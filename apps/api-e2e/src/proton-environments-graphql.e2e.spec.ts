@@ -1,9 +1,7 @@
 import {
   CancelEnvironmentDeploymentCommand,
-  CreateEnvironmentTemplateVersionCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateVersionCommand,
-  waitUntilEnvironmentTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,10 +14,10 @@ import {
   environmentWorld,
   MGMT,
   publishedTemplate,
+  registerVersion,
   settled,
   spec,
   STANDARD_SCHEMA,
-  WAIT,
 } from './test/environments';
 import { waitUntil } from './test/proton';
 import { killAndRestartWorker } from './test/stack';
@@ -242,16 +240,7 @@ describe('A worker that dies in the middle of a deployment', () => {
       [w.tenant.id],
     );
     // A registration left REGISTRATION_IN_PROGRESS the same way (a new major version, 2.0).
-    await w.mgmt.send(
-      new CreateEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        source: { s3: { bucket: 'proton-templates', key: 'web/v1.yaml' } },
-      }),
-    );
-    await waitUntilEnvironmentTemplateVersionRegistered(
-      { client: w.mgmt, ...WAIT },
-      { templateName: 'web', majorVersion: '2', minorVersion: '0' },
-    );
+    await registerVersion(w, 'web', '2', '0');
     await ownerPool.query(
       `UPDATE "environment_template_versions" SET "status" = 'REGISTRATION_IN_PROGRESS'
         WHERE "tenantId" = $1 AND "majorVersion" = 2`,

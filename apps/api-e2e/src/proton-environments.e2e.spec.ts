@@ -42,6 +42,8 @@ import {
   EnvironmentWorld,
   MGMT,
   publishedTemplate,
+  publishVersion,
+  registerVersion,
   putBundle,
   settled,
   spec,
@@ -623,26 +625,8 @@ describe('Proton environment updates, cancel and delete', () => {
     ).toContainEqual({ key: 'subnet_count', valueString: '1' });
 
     // A failed move to another version leaves it on the deployed version too.
-    await putBundle(w.tenant, 'web/v1.1.yaml', STANDARD_SCHEMA);
-    await w.mgmt.send(
-      new CreateEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        majorVersion: '1',
-        source: { s3: { bucket: 'proton-templates', key: 'web/v1.1.yaml' } },
-      }),
-    );
-    await waitUntilEnvironmentTemplateVersionRegistered(
-      { client: w.mgmt, ...WAIT },
-      { templateName: 'web', majorVersion: '1', minorVersion: '1' },
-    );
-    await w.mgmt.send(
-      new UpdateEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        majorVersion: '1',
-        minorVersion: '1',
-        status: 'PUBLISHED',
-      }),
-    );
+    await registerVersion(w, 'web', '1', '1');
+    await publishVersion(w, 'web', '1', '1');
     const moving = await w.mgmt.send(
       new UpdateEnvironmentCommand({ name: 'steady', deploymentType: 'MINOR_VERSION' }),
     );
@@ -761,32 +745,14 @@ describe('Proton environment updates, cancel and delete', () => {
     ).rejects.toThrow(/needs a deployment/);
 
     // MINOR_VERSION moves to the highest published minor version.
-    await putBundle(w.tenant, 'web/v1.1.yaml', STANDARD_SCHEMA);
-    await w.mgmt.send(
-      new CreateEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        majorVersion: '1',
-        source: { s3: { bucket: 'proton-templates', key: 'web/v1.1.yaml' } },
-      }),
-    );
-    await waitUntilEnvironmentTemplateVersionRegistered(
-      { client: w.mgmt, ...WAIT },
-      { templateName: 'web', majorVersion: '1', minorVersion: '1' },
-    );
+    await registerVersion(w, 'web', '1', '1');
     await expect(update({ name: 'local', deploymentType: 'MINOR_VERSION' })).resolves.toMatchObject(
       {
         environment: { templateMinorVersion: '0' },
       },
     );
     await settled(w, 'local');
-    await w.mgmt.send(
-      new UpdateEnvironmentTemplateVersionCommand({
-        templateName: 'web',
-        majorVersion: '1',
-        minorVersion: '1',
-        status: 'PUBLISHED',
-      }),
-    );
+    await publishVersion(w, 'web', '1', '1');
     const moved = await update({
       name: 'local',
       deploymentType: 'MINOR_VERSION',

@@ -104,6 +104,48 @@ export async function putBundle(tenant: TestTenant, key: string, body: string): 
   );
 }
 
+/**
+ * Registers version `major.minor` of a template from the simulated S3 store (minor 0: a new major
+ * version; otherwise a new minor of `major`) and waits until it is registered.
+ */
+export async function registerVersion(
+  w: EnvironmentWorld,
+  templateName: string,
+  major: string,
+  minor: string,
+  schema = STANDARD_SCHEMA,
+): Promise<void> {
+  const key = `${templateName}/v${major}.${minor}.yaml`;
+  await putBundle(w.tenant, key, schema);
+  await w.mgmt.send(
+    new CreateEnvironmentTemplateVersionCommand({
+      templateName,
+      majorVersion: minor === '0' ? undefined : major,
+      source: { s3: { bucket: 'proton-templates', key } },
+    }),
+  );
+  await waitUntilEnvironmentTemplateVersionRegistered(
+    { client: w.mgmt, ...WAIT },
+    { templateName, majorVersion: major, minorVersion: minor },
+  );
+}
+
+export async function publishVersion(
+  w: EnvironmentWorld,
+  templateName: string,
+  major: string,
+  minor: string,
+): Promise<void> {
+  await w.mgmt.send(
+    new UpdateEnvironmentTemplateVersionCommand({
+      templateName,
+      majorVersion: major,
+      minorVersion: minor,
+      status: 'PUBLISHED',
+    }),
+  );
+}
+
 /** A template with a PUBLISHED 1.0 registered from the simulated S3 store. */
 export async function publishedTemplate(
   w: EnvironmentWorld,
@@ -111,26 +153,9 @@ export async function publishedTemplate(
   schema = STANDARD_SCHEMA,
   provisioning?: 'CUSTOMER_MANAGED',
 ): Promise<void> {
-  await putBundle(w.tenant, `${name}/v1.yaml`, schema);
   await w.mgmt.send(new CreateEnvironmentTemplateCommand({ name, provisioning }));
-  await w.mgmt.send(
-    new CreateEnvironmentTemplateVersionCommand({
-      templateName: name,
-      source: { s3: { bucket: 'proton-templates', key: `${name}/v1.yaml` } },
-    }),
-  );
-  await waitUntilEnvironmentTemplateVersionRegistered(
-    { client: w.mgmt, ...WAIT },
-    { templateName: name, majorVersion: '1', minorVersion: '0' },
-  );
-  await w.mgmt.send(
-    new UpdateEnvironmentTemplateVersionCommand({
-      templateName: name,
-      majorVersion: '1',
-      minorVersion: '0',
-      status: 'PUBLISHED',
-    }),
-  );
+  await registerVersion(w, name, '1', '0', schema);
+  await publishVersion(w, name, '1', '0');
 }
 
 /** A CONNECTED connection from ENV to MGMT for `environmentName`, its role validated VALID. */
