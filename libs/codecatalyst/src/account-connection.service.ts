@@ -28,6 +28,7 @@ import {
   requireConnectionManager,
 } from './domain/connection-rules';
 import { SpaceRole } from './domain/space-rules';
+import { isUuid, lockSpaceAndRole, roleInSpace } from './space-access';
 import { UserCaller } from './space.service';
 
 export type AccountConnectionRow = Prisma.AccountConnectionGetPayload<{ include: { space: true } }>;
@@ -73,7 +74,7 @@ export class AccountConnectionService {
     const { connectionTokenTtlSeconds } = await this.settings.get(caller.tenantId);
     const token = newConnectionToken();
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const role = await this.lockSpaceAndRole(tx, caller, input.spaceId);
+      const role = await lockSpaceAndRole(tx, caller.tenantId, caller.userId, input.spaceId);
       requireConnectionManager(role, input.spaceId);
       if (!(await findAccount(tx, caller.tenantId, input.accountId))) {
         throw AppError.notFound(`Account ${input.accountId} does not exist`);
@@ -223,30 +224,11 @@ export class AccountConnectionService {
     ].join(':');
     const after = decodeTimeKey(this.cursors, scope, query.after);
     const rows = await this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const where: Prisma.AccountConnectionWhereInput = { tenantId: principal.tenantId };
-      if (query.spaceId) {
-        const role =
-          principal.kind === 'USER'
-            ? await this.roleIn(tx, principal.tenantId, principal.userId, query.spaceId)
-            : null;
-        if (principal.kind === 'USER') {
-          if (query.pending) {
-            requireConnectionManager(role, query.spaceId);
-          } else if (!role) {
-            throw AppError.notFound(`Space ${query.spaceId} was not found`);
-          }
-        } else if (principal.kind === 'ACCOUNT') {
-          where.accountId = principal.accountId;
-        }
-        where.spaceId = query.spaceId;
-        where.status = query.pending ? 'PENDING_VERIFICATION' : { not: 'PENDING_VERIFICATION' };
-      } else if (principal.kind === 'ACCOUNT') {
-        where.accountId = principal.accountId;
-        where.status = { not: 'PENDING_VERIFICATION' };
-      } else if (principal.kind === 'USER') {
-        throw AppError.badInput('spaceId', 'spaceId is required for users');
-      }
-      Object.assign(where, afterTimeKey(after, 'createdAt'));
+      const where: Prisma.AccountConnectionWhereInput = {
+        tenantId: principal.tenantId,
+        ...(await this.listScope(tx, principal, query.spaceId ?? null, query.pending ?? false)),
+        ...afterTimeKey(after, 'createdAt'),
+      };
       return tx.accountConnection.findMany({
         where,
         include: { space: true },
@@ -255,6 +237,41 @@ export class AccountConnectionService {
       });
     });
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
+  }
+
+  /**
+   * Which connections a principal lists. With a space: its members see those not pending, its
+   * administrators and power users the pending ones, an account its own there, a tenant
+   * administrator all. Without: an account its own (not pending), a tenant administrator every
+   * connection of the tenant; a user must name the space.
+   */
+  private async listScope(
+    tx: Tx,
+    principal: TenantPrincipal,
+    spaceId: string | null,
+    pending: boolean,
+  ): Promise<Prisma.AccountConnectionWhereInput> {
+    const status: Prisma.AccountConnectionWhereInput['status'] = pending
+      ? 'PENDING_VERIFICATION'
+      : { not: 'PENDING_VERIFICATION' };
+    switch (principal.kind) {
+      case 'ACCOUNT':
+        return { accountId: principal.accountId, status, ...(spaceId ? { spaceId } : {}) };
+      case 'TENANT_ADMIN':
+        return spaceId ? { spaceId, status } : {};
+      case 'USER': {
+        if (!spaceId) {
+          throw AppError.badInput('spaceId', 'spaceId is required for users');
+        }
+        const role = await this.roleIn(tx, principal.tenantId, principal.userId, spaceId);
+        if (pending) {
+          requireConnectionManager(role, spaceId);
+        } else if (!role) {
+          throw AppError.notFound(`Space ${spaceId} was not found`);
+        }
+        return { spaceId, status };
+      }
+    }
   }
 
   /** Refuses users who do not manage the space's connections (administrators and power users do). */
@@ -400,33 +417,9 @@ export class AccountConnectionService {
     }
   }
 
-  private async lockSpaceAndRole(
-    tx: Tx,
-    caller: UserCaller,
-    spaceId: string,
-  ): Promise<SpaceRole | null> {
-    if (!isUuid(spaceId)) {
-      return null;
-    }
-    await tx.$executeRaw`SELECT 1 FROM "spaces" WHERE "id" = ${spaceId}::uuid FOR UPDATE`;
-    return this.roleIn(tx, caller.tenantId, caller.userId, spaceId);
-  }
-
   /** The user's role in the space, or null when not a member. */
-  async roleIn(
-    tx: Tx,
-    tenantId: string,
-    userId: string,
-    spaceId: string,
-  ): Promise<SpaceRole | null> {
-    if (!isUuid(spaceId)) {
-      return null;
-    }
-    const member = await tx.spaceMember.findFirst({
-      where: { tenantId, spaceId, userId },
-      select: { role: true },
-    });
-    return member?.role ?? null;
+  roleIn(tx: Tx, tenantId: string, userId: string, spaceId: string): Promise<SpaceRole | null> {
+    return roleInSpace(tx, tenantId, userId, spaceId);
   }
 
   /** A status transition: its history row and its event. */
@@ -451,8 +444,4 @@ export class AccountConnectionService {
     });
     await recordConnectionEvent(tx, type, connection, actor, { from, to, reason });
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

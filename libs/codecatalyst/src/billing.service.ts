@@ -5,7 +5,8 @@ import { recordEvent } from '@accountlink/events';
 import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
 import { actorOf, recordConnectionEvent } from './connection-events';
 import { connectionArn } from './domain/connection-rules';
-import { requireSpaceAdministrator, SpaceRole } from './domain/space-rules';
+import { requireSpaceAdministrator } from './domain/space-rules';
+import { lockSpaceAndRole, roleInSpace } from './space-access';
 import { UserCaller } from './space.service';
 
 export interface BillingAuthorization {
@@ -155,11 +156,10 @@ export class BillingService {
     return this.prisma.withTenant(principal.tenantId, async (tx) => {
       const space = await lockSpace(tx, connection.spaceId);
       if (principal.kind === 'USER') {
-        const member = await tx.spaceMember.findFirst({
-          where: { spaceId: space.id, userId: principal.userId },
-          select: { role: true },
-        });
-        requireSpaceAdministrator((member?.role as SpaceRole | undefined) ?? null, space.id);
+        requireSpaceAdministrator(
+          await roleInSpace(tx, principal.tenantId, principal.userId, space.id),
+          space.id,
+        );
       } else if (principal.kind !== 'ACCOUNT' && principal.kind !== 'TENANT_ADMIN') {
         throw AppError.forbidden('Not allowed');
       }
@@ -217,19 +217,9 @@ export class BillingService {
     spaceId: string,
     change: (tx: Tx, space: Space) => Promise<Space>,
   ): Promise<Space> {
-    if (!/^[0-9a-f-]{36}$/i.test(spaceId)) {
-      throw AppError.notFound(`Space ${spaceId.slice(0, 36)} was not found`);
-    }
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const space = await tx.space.findFirst({ where: { id: spaceId, tenantId: caller.tenantId } });
-      const member = space
-        ? await tx.spaceMember.findFirst({
-            where: { spaceId, userId: caller.userId },
-            select: { role: true },
-          })
-        : null;
       requireSpaceAdministrator(
-        space ? ((member?.role as SpaceRole | undefined) ?? null) : null,
+        await lockSpaceAndRole(tx, caller.tenantId, caller.userId, spaceId),
         spaceId,
       );
       const locked = await lockSpace(tx, spaceId);

@@ -22,6 +22,7 @@ import {
   requireSpaceAdministrator,
   SpaceRole,
 } from './domain/space-rules';
+import { isUuid } from './space-access';
 
 export interface UserCaller {
   tenantId: string;
@@ -232,8 +233,4 @@ function requireMember(members: { userId: string }[], userId: string): void {
   if (!members.some((m) => m.userId === userId)) {
     throw AppError.notFound(`User ${userId.slice(0, 36)} is not a member of the space`);
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
