@@ -27,7 +27,6 @@ import {
   noPendingConnection,
   requireConnectionManager,
 } from './domain/connection-rules';
-import { SpaceRole } from './domain/space-rules';
 import { isUuid, lockSpaceAndRole, roleInSpace } from './space-access';
 import { UserCaller } from './space.service';
 
@@ -263,7 +262,7 @@ export class AccountConnectionService {
         if (!spaceId) {
           throw AppError.badInput('spaceId', 'spaceId is required for users');
         }
-        const role = await this.roleIn(tx, principal.tenantId, principal.userId, spaceId);
+        const role = await roleInSpace(tx, principal.tenantId, principal.userId, spaceId);
         if (pending) {
           requireConnectionManager(role, spaceId);
         } else if (!role) {
@@ -277,7 +276,7 @@ export class AccountConnectionService {
   /** Refuses users who do not manage the space's connections (administrators and power users do). */
   async requireManager(caller: UserCaller, spaceId: string): Promise<void> {
     const role = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      this.roleIn(tx, caller.tenantId, caller.userId, spaceId),
+      roleInSpace(tx, caller.tenantId, caller.userId, spaceId),
     );
     requireConnectionManager(role, spaceId);
   }
@@ -403,7 +402,7 @@ export class AccountConnectionService {
       case 'ACCOUNT':
         return principal.accountId === connection.accountId;
       case 'USER': {
-        const role = await this.roleIn(
+        const role = await roleInSpace(
           tx,
           principal.tenantId,
           principal.userId,
@@ -415,11 +414,6 @@ export class AccountConnectionService {
         );
       }
     }
-  }
-
-  /** The user's role in the space, or null when not a member. */
-  roleIn(tx: Tx, tenantId: string, userId: string, spaceId: string): Promise<SpaceRole | null> {
-    return roleInSpace(tx, tenantId, userId, spaceId);
   }
 
   /** A status transition: its history row and its event. */

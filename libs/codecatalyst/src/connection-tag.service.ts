@@ -20,6 +20,7 @@ import {
 import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
 import { actorOf, recordConnectionEvent } from './connection-events';
 import { parseConnectionArn, requireConnectionManager } from './domain/connection-rules';
+import { roleInSpace } from './space-access';
 
 type Access = 'read' | 'write';
 
@@ -91,7 +92,7 @@ export class ConnectionTagService {
   }
 
   /** Tags of many connections in one query (GraphQL field batching). */
-  async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Map<string, Tag[]>> {
+  async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Tag[][]> {
     return this.prisma.withTenant(tenantId, (tx) => resourceTagsOf(tx, tenantId, resourceArns));
   }
 
@@ -123,12 +124,7 @@ export class ConnectionTagService {
       throw AppError.notFound(`The resource ${resourceArn} was not found`);
     }
     if (access === 'write' && principal.kind === 'USER') {
-      const role = await this.connections.roleIn(
-        tx,
-        principal.tenantId,
-        principal.userId,
-        connection.spaceId,
-      );
+      const role = await roleInSpace(tx, principal.tenantId, principal.userId, connection.spaceId);
       requireConnectionManager(role, connection.spaceId);
     }
     if (

@@ -118,10 +118,7 @@ export class SpaceService {
   }
 
   /** Members of many spaces in one query (GraphQL field batching). */
-  async membersOf(
-    tenantId: string,
-    spaceIds: readonly string[],
-  ): Promise<Map<string, MemberWithUser[]>> {
+  async membersOf(tenantId: string, spaceIds: readonly string[]): Promise<MemberWithUser[][]> {
     const rows = await this.prisma.withTenant(tenantId, (tx) =>
       tx.spaceMember.findMany({
         where: { tenantId, spaceId: { in: [...spaceIds] } },
@@ -129,11 +126,7 @@ export class SpaceService {
         orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
       }),
     );
-    const bySpace = new Map<string, MemberWithUser[]>(spaceIds.map((id) => [id, []]));
-    for (const row of rows) {
-      bySpace.get(row.spaceId)?.push(row);
-    }
-    return bySpace;
+    return spaceIds.map((id) => rows.filter((r) => r.spaceId === id));
   }
 
   async addMember(

@@ -76,19 +76,17 @@ export async function listResourceTags(
   return toPage(rows, limit, (row) => cursors.encode(scope, [row.key]));
 }
 
-/** Tags of many resources in one query (GraphQL field batching). */
+/** Tags of many resources in one query, in the order of `resourceArns` (GraphQL field batching). */
 export async function resourceTagsOf(
   tx: Tx,
   tenantId: string,
   resourceArns: readonly string[],
-): Promise<Map<string, Tag[]>> {
+): Promise<Tag[][]> {
   const rows = await tx.resourceTag.findMany({
     where: { tenantId, resourceArn: { in: [...resourceArns] } },
     orderBy: { key: 'asc' },
   });
-  const byArn = new Map<string, Tag[]>(resourceArns.map((arn) => [arn, []]));
-  for (const row of rows) {
-    byArn.get(row.resourceArn)?.push({ key: row.key, value: row.value });
-  }
-  return byArn;
+  return resourceArns.map((arn) =>
+    rows.filter((r) => r.resourceArn === arn).map((r) => ({ key: r.key, value: r.value })),
+  );
 }

@@ -79,7 +79,7 @@ export class TagService {
   }
 
   /** Tags of many resources in one query (GraphQL field batching). */
-  async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Map<string, Tag[]>> {
+  async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Tag[][]> {
     return this.prisma.withTenant(tenantId, (tx) => resourceTagsOf(tx, tenantId, resourceArns));
   }
 

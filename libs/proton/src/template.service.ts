@@ -278,9 +278,10 @@ export class TemplateService {
     major: number,
     minor: number,
   ): Promise<VersionView> {
-    return this.prisma.withTenant(caller.tenantId, async (tx) =>
-      this.withRecommended(tx, await this.loadVersion(tx, caller, templateName, major, minor)),
-    );
+    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+      const template = await this.loadTemplate(tx, caller, templateName);
+      return this.withRecommended(tx, await this.loadVersion(tx, template, major, minor));
+    });
   }
 
   /** ListEnvironmentTemplateVersions (optionally of one major version), in version order. */
@@ -367,8 +368,8 @@ export class TemplateService {
       throw AppError.badInput('status', 'status can be set to PUBLISHED (from DRAFT)');
     }
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      await this.loadTemplate(tx, caller, templateName, 'update');
-      const version = await this.loadVersion(tx, caller, templateName, major, minor);
+      const template = await this.loadTemplate(tx, caller, templateName, 'update');
+      const version = await this.loadVersion(tx, template, major, minor);
       const data: Prisma.EnvironmentTemplateVersionUpdateInput = {};
       if (change.description !== undefined && change.description !== null) {
         data.description = change.description;
@@ -406,7 +407,7 @@ export class TemplateService {
   ): Promise<VersionView> {
     return this.prisma.withTenant(caller.tenantId, async (tx) => {
       const template = await this.loadTemplate(tx, caller, templateName, 'update');
-      const version = await this.loadVersion(tx, caller, templateName, major, minor);
+      const version = await this.loadVersion(tx, template, major, minor);
       // In use: an environment on it, or one whose running update would fall back to it.
       const [user] = await tx.$queryRaw<{ name: string }[]>`
         SELECT "name" FROM "environments"
@@ -616,14 +617,13 @@ export class TemplateService {
     });
   }
 
+  /** A version of a template the caller has already loaded (and locked, when it changes it). */
   private async loadVersion(
     tx: Tx,
-    caller: ProtonCaller,
-    templateName: string,
+    template: TemplateRow,
     major: number,
     minor: number,
   ): Promise<VersionRow> {
-    const template = await this.loadTemplate(tx, caller, templateName);
     const version = await tx.environmentTemplateVersion.findUnique({
       where: {
         templateId_majorVersion_minorVersion: {
@@ -636,7 +636,7 @@ export class TemplateService {
     });
     if (!version) {
       throw AppError.notFound(
-        `The environment template version ${templateName}:${major}.${minor} was not found`,
+        `The environment template version ${template.name}:${major}.${minor} was not found`,
       );
     }
     return version;

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { AppError, DEFAULT_REGION, isAwsRegion, Principal } from '@accountlink/common';
+import { requireTenantPrincipal } from './access';
 
 /**
  * What every GraphQL operation knows about its caller. The principal is resolved lazily and once:
@@ -35,6 +36,19 @@ export class RequestContext {
    */
   batch<V>(key: string, fetch: (ids: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     return this.memo(key, () => new DataLoader<string, V>(fetch, { cache: false }));
+  }
+
+  /**
+   * Loads `id` through the per-request batch `key`, fetched for the caller's tenant: the field
+   * resolvers of one response make one query per field, whatever the number of parents.
+   */
+  async loadForTenant<V>(
+    key: string,
+    fetch: (tenantId: string, ids: readonly string[]) => Promise<V[]>,
+    id: string,
+  ): Promise<V> {
+    const { tenantId } = requireTenantPrincipal(await this.principal());
+    return this.batch(key, (ids) => fetch(tenantId, ids)).load(id);
   }
 
   principal(): Promise<Principal> {

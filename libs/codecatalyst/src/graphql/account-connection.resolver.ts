@@ -237,10 +237,11 @@ export class AccountConnectionResolver {
     @Parent() c: AccountConnectionModel,
     @Context() { ctx }: GqlContext,
   ): Promise<ConnectionRoleModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('codecatalyst.roles', (ids) => this.roleService.rolesOf(principal.tenantId, ids))
-      .load(c.id);
+    const rows = await ctx.loadForTenant(
+      'codecatalyst.roles',
+      (tenantId, ids) => this.roleService.rolesOf(tenantId, ids),
+      c.id,
+    );
     return rows.map(ConnectionRoleModel.from);
   }
 
@@ -251,10 +252,11 @@ export class AccountConnectionResolver {
     @Parent() c: AccountConnectionModel,
     @Context() { ctx }: GqlContext,
   ): Promise<AccountConnectionTransitionModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('codecatalyst.history', (ids) => this.connections.historyOf(principal.tenantId, ids))
-      .load(c.id);
+    const rows = await ctx.loadForTenant(
+      'codecatalyst.history',
+      (tenantId, ids) => this.connections.historyOf(tenantId, ids),
+      c.id,
+    );
     return rows.map((r) => ({
       at: r.at,
       actor: r.actor,
@@ -271,13 +273,11 @@ export class AccountConnectionResolver {
     @Parent() c: AccountConnectionModel,
     @Context() { ctx }: GqlContext,
   ): Promise<TagModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    return ctx
-      .batch('codecatalyst.tags', async (arns) => {
-        const byArn = await this.tagService.tagsOf(principal.tenantId, arns);
-        return arns.map((arn) => byArn.get(arn) ?? []);
-      })
-      .load(c.arn);
+    return ctx.loadForTenant(
+      'codecatalyst.tags',
+      (tenantId, arns) => this.tagService.tagsOf(tenantId, arns),
+      c.arn,
+    );
   }
 
   @Subscription(() => AccountConnectionChangeModel, {

@@ -152,12 +152,11 @@ export class SpaceResolver {
     if (!space.billingConnectionId) {
       return null;
     }
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const row = await ctx
-      .batch('codecatalyst.billingConnection', (ids) =>
-        this.connectionService.byIds(principal.tenantId, ids),
-      )
-      .load(space.billingConnectionId);
+    const row = await ctx.loadForTenant(
+      'codecatalyst.billingConnection',
+      (tenantId, ids) => this.connectionService.byIds(tenantId, ids),
+      space.billingConnectionId,
+    );
     return row ? AccountConnectionModel.from(row) : null;
   }
 
@@ -168,12 +167,11 @@ export class SpaceResolver {
     @Parent() space: SpaceModel,
     @Context() { ctx }: GqlContext,
   ): Promise<AccountConnectionModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('codecatalyst.spaceConnections', (ids) =>
-        this.connectionService.ofSpaces(principal.tenantId, ids),
-      )
-      .load(space.id);
+    const rows = await ctx.loadForTenant(
+      'codecatalyst.spaceConnections',
+      (tenantId, ids) => this.connectionService.ofSpaces(tenantId, ids),
+      space.id,
+    );
     return rows.map(AccountConnectionModel.from);
   }
 
@@ -182,13 +180,11 @@ export class SpaceResolver {
     @Parent() space: SpaceModel,
     @Context() { ctx }: GqlContext,
   ): Promise<SpaceMemberModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const members = await ctx
-      .batch('codecatalyst.members', async (ids) => {
-        const bySpace = await this.spaceService.membersOf(principal.tenantId, ids);
-        return ids.map((id) => bySpace.get(id) ?? []);
-      })
-      .load(space.id);
+    const members = await ctx.loadForTenant(
+      'codecatalyst.members',
+      (tenantId, ids) => this.spaceService.membersOf(tenantId, ids),
+      space.id,
+    );
     return members.map((m) => ({
       user: UserModel.from(m.user),
       role: m.role as SpaceRoleEnum,

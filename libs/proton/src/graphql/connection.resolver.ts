@@ -54,11 +54,11 @@ export class ConnectionResolver {
     ) {
       return [];
     }
-    const rows = await ctx
-      .batch('proton.environmentsOfConnection', (ids) =>
-        this.environmentService.usersOf(principal.tenantId, ids),
-      )
-      .load(c.id);
+    const rows = await ctx.loadForTenant(
+      'proton.environmentsOfConnection',
+      (tenantId, ids) => this.environmentService.usersOf(tenantId, ids),
+      c.id,
+    );
     return rows.map(EnvironmentModel.from);
   }
 
@@ -178,12 +178,11 @@ export class ConnectionResolver {
     @Parent() c: EnvironmentAccountConnectionModel,
     @Context() { ctx }: GqlContext,
   ): Promise<RoleValidationModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('proton.roleValidation', (ids) =>
-        this.connections.validationsOf(principal.tenantId, ids),
-      )
-      .load(c.id);
+    const rows = await ctx.loadForTenant(
+      'proton.roleValidation',
+      (tenantId, ids) => this.connections.validationsOf(tenantId, ids),
+      c.id,
+    );
     return rows.map((r) => ({
       ...r,
       kind: r.kind as RoleValidationModel['kind'],
@@ -198,10 +197,11 @@ export class ConnectionResolver {
     @Parent() c: EnvironmentAccountConnectionModel,
     @Context() { ctx }: GqlContext,
   ): Promise<ConnectionTransitionModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('proton.history', (ids) => this.connections.historyOf(principal.tenantId, ids))
-      .load(c.id);
+    const rows = await ctx.loadForTenant(
+      'proton.history',
+      (tenantId, ids) => this.connections.historyOf(tenantId, ids),
+      c.id,
+    );
     return rows.map((r) => ({
       at: r.at,
       actor: r.actor,

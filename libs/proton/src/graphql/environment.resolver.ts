@@ -224,10 +224,11 @@ export class EnvironmentTemplateResolver {
     @Parent() t: EnvironmentTemplateModel,
     @Context() { ctx }: GqlContext,
   ): Promise<EnvironmentTemplateVersionModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const rows = await ctx
-      .batch('proton.templateVersions', (ids) => this.templates.versionsOf(principal.tenantId, ids))
-      .load(t.id);
+    const rows = await ctx.loadForTenant(
+      'proton.templateVersions',
+      (tenantId, ids) => this.templates.versionsOf(tenantId, ids),
+      t.id,
+    );
     return rows.map(EnvironmentTemplateVersionModel.from);
   }
 
@@ -387,13 +388,12 @@ export class EnvironmentResolver {
     @Context() { ctx }: GqlContext,
     @Args('last', { type: () => Int, defaultValue: 20 }) last: number,
   ): Promise<DeploymentModel[]> {
-    const principal = requireTenantPrincipal(await ctx.principal());
     const limit = Math.min(Math.max(last, 1), 100);
-    const rows = await ctx
-      .batch(`proton.deployments.${limit}`, (ids) =>
-        this.environmentService.deploymentsOf(principal.tenantId, ids, limit),
-      )
-      .load(e.id);
+    const rows = await ctx.loadForTenant(
+      `proton.deployments.${limit}`,
+      (tenantId, ids) => this.environmentService.deploymentsOf(tenantId, ids, limit),
+      e.id,
+    );
     return rows.map(DeploymentModel.from);
   }
 
@@ -409,10 +409,11 @@ export class EnvironmentResolver {
     if (!e.environmentAccountConnectionId) {
       return null;
     }
-    const principal = requireTenantPrincipal(await ctx.principal());
-    const row = await ctx
-      .batch('proton.connectionsById', (ids) => this.connections.byIds(principal.tenantId, ids))
-      .load(e.environmentAccountConnectionId);
+    const row = await ctx.loadForTenant(
+      'proton.connectionsById',
+      (tenantId, ids) => this.connections.byIds(tenantId, ids),
+      e.environmentAccountConnectionId,
+    );
     return row ? EnvironmentAccountConnectionModel.from(row) : null;
   }
 

@@ -1,10 +1,5 @@
 import type { Tag } from '@accountlink/common';
-import {
-  RequestContext,
-  requireAccountPrincipal,
-  requireTenantPrincipal,
-  ThrottleService,
-} from '@accountlink/tenancy';
+import { RequestContext, requireAccountPrincipal, ThrottleService } from '@accountlink/tenancy';
 import type { TagService } from '../tag.service';
 import { ProtonCaller } from '../proton-caller';
 
@@ -25,12 +20,6 @@ export async function protonCaller(
 }
 
 /** The tags of a Proton resource, batched per request across every ARN the query asks for. */
-export async function tagsOf(ctx: RequestContext, tags: TagService, arn: string): Promise<Tag[]> {
-  const principal = requireTenantPrincipal(await ctx.principal());
-  return ctx
-    .batch('proton.tags', async (arns) => {
-      const byArn = await tags.tagsOf(principal.tenantId, arns);
-      return arns.map((a) => byArn.get(a) ?? []);
-    })
-    .load(arn);
+export function tagsOf(ctx: RequestContext, tags: TagService, arn: string): Promise<Tag[]> {
+  return ctx.loadForTenant('proton.tags', (tenantId, arns) => tags.tagsOf(tenantId, arns), arn);
 }
