@@ -10,16 +10,17 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { APP_ROLE, AppConfig, ConfigModule, loadConfig } from '@accountlink/config';
-import { DbModule } from '@accountlink/db';
+import { DbModule, setAppRolePassword, SystemDatabase } from '@accountlink/db';
+import { OutboxModule } from '@accountlink/events';
 import { IamModule, RoleService } from '@accountlink/iam';
 import {
   AccessKeyService,
   AccountService,
   ApiKeyService,
   TenancyModule,
+  TenantRepository,
   TenantService,
 } from '@accountlink/tenancy';
-import { Client } from 'pg';
 
 const MANAGEMENT = '111111111111';
 const ENVIRONMENT = '222222222222';
@@ -44,41 +45,28 @@ interface DemoCredentials {
   >;
 }
 
-@Module({ imports: [ConfigModule, DbModule, TenancyModule, IamModule] })
+@Module({ imports: [ConfigModule, DbModule, OutboxModule, TenancyModule, IamModule] })
 class SeedModule {}
 
-async function ensureAppRoleLogin(config: AppConfig): Promise<void> {
-  const client = new Client({ connectionString: config.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(config.appDatabasePassword)}`,
-    );
-  } finally {
-    await client.end();
-  }
+async function ensureAppRoleLogin(system: SystemDatabase, config: AppConfig): Promise<void> {
+  await setAppRolePassword(system, APP_ROLE, config.appDatabasePassword);
 }
 
-async function seedDemo(config: AppConfig): Promise<DemoCredentials> {
+async function seedDemo(system: SystemDatabase, config: AppConfig): Promise<DemoCredentials> {
   const file = join(config.dataDir, 'demo-credentials.json');
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
-    const owner = new Client({ connectionString: config.databaseUrl });
-    await owner.connect();
-    const existing = await owner.query<{ id: string }>('SELECT id FROM tenants WHERE name = $1', [
-      'demo',
-    ]);
-    await owner.end();
-    if (existing.rows[0] && existsSync(file)) {
+    const existing = await app.get(TenantRepository).idByName(system.db, 'demo');
+    if (existing && existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials & {
         tenantId?: string;
       };
-      if (saved.tenantId === existing.rows[0].id) {
+      if (saved.tenantId === existing) {
         return saved;
       }
     }
     // The tenant exists but its shown-once keys are not on this machine: mint fresh ones.
-    let tenantId = existing.rows[0]?.id;
+    let tenantId = existing ?? undefined;
     let adminKey: string;
     if (tenantId) {
       adminKey = (await app.get(ApiKeyService).createApiKey(tenantId)).key;
@@ -122,11 +110,17 @@ async function seedDemo(config: AppConfig): Promise<DemoCredentials> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await ensureAppRoleLogin(config);
-  if (!process.argv.includes('--demo')) {
-    return;
+  const system = new SystemDatabase(config.databaseUrl, 1);
+  let demo: DemoCredentials;
+  try {
+    await ensureAppRoleLogin(system, config);
+    if (!process.argv.includes('--demo')) {
+      return;
+    }
+    demo = await seedDemo(system, config);
+  } finally {
+    await system.destroy();
   }
-  const demo = await seedDemo(config);
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const lines = [
     '',

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { expireDueConnections } from '@accountlink/codecatalyst';
 import { accountKey, CallOptions, createAccount, createTenant, fails, ok } from './test/client';
 import { ACCEPT, ACCOUNT, REQUEST, request, World, world } from './test/codecatalyst';
-import { count, ownerPool } from './test/db';
+import { count, expireDueConnections, ownerPool } from './test/db';
 import { waitUntil } from './test/proton';
 
 const PENDING =

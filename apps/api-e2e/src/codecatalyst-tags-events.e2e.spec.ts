@@ -1,4 +1,3 @@
-import { expireDueConnections } from '@accountlink/codecatalyst';
 import {
   accountKey,
   CallOptions,
@@ -11,7 +10,7 @@ import {
   Subscription,
 } from './test/client';
 import { ACCEPT, ACCOUNT, newUser, request, World, world } from './test/codecatalyst';
-import { count, ownerPool } from './test/db';
+import { count, expireDueConnections, ownerPool } from './test/db';
 
 const TAG =
   'mutation($arn: String!, $tags: [TagInput!]!) { tagResource(input: { resourceArn: $arn, tags: $tags }) { key value } }';

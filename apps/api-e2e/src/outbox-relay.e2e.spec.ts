@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { eventChannel, EventMessage, OutboxRelay } from '@accountlink/events';
+import { SystemDatabase } from '@accountlink/db';
+import { eventChannel, EventMessage, OutboxRelay, OutboxRepository } from '@accountlink/events';
 import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -18,6 +19,7 @@ describe('outbox relay', () => {
   url.pathname = `/${dbName}`;
   let admin: Pool;
   let pool: Pool;
+  let system: SystemDatabase;
   let tenantId: string;
 
   beforeAll(async () => {
@@ -29,11 +31,13 @@ describe('outbox relay', () => {
     });
     pool = new Pool({ connectionString: url.toString(), max: 3 });
     pool.on('error', () => undefined);
+    system = new SystemDatabase(url.toString(), 3);
     tenantId = randomUUID();
     await pool.query('INSERT INTO tenants (id, name) VALUES ($1, $2)', [tenantId, 'relay']);
   }, 60_000);
 
   afterAll(async () => {
+    await system.destroy();
     await pool.end();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();
@@ -77,7 +81,14 @@ describe('outbox relay', () => {
     // A Redis that is down: nothing listens on this port.
     const dead = createRedis('redis://127.0.0.1:1', { failFast: true });
     dead.on('error', () => undefined);
-    const deadRelay = new OutboxRelay(pool, new JobProducer(dead, prefix), dead, prefix, 50);
+    const deadRelay = new OutboxRelay(
+      system,
+      new OutboxRepository(),
+      new JobProducer(dead, prefix),
+      dead,
+      prefix,
+      50,
+    );
     await expect(deadRelay.relayOnce()).rejects.toThrow();
     expect(await pending()).toBe(5);
     dead.disconnect();
@@ -92,7 +103,7 @@ describe('outbox relay', () => {
     const producer = new JobProducer(live, prefix);
     try {
       await ready(live);
-      const relay = new OutboxRelay(pool, producer, live, prefix, 50);
+      const relay = new OutboxRelay(system, new OutboxRepository(), producer, live, prefix, 50);
       expect(await relay.relayOnce()).toBe(5);
       expect(await pending()).toBe(0);
       await new Promise((r) => setTimeout(r, 200));
@@ -116,7 +127,7 @@ describe('outbox relay', () => {
     const producer = new JobProducer(live, prefix);
     await ready(live);
     // A long poll interval: only the NOTIFY wake-up can relay within the wait below.
-    const relay = new OutboxRelay(pool, producer, live, prefix, 60_000);
+    const relay = new OutboxRelay(system, new OutboxRepository(), producer, live, prefix, 60_000);
     await relay.start();
     try {
       await new Promise((r) => setTimeout(r, 200));

@@ -3,13 +3,18 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@accountlink/config';
 import { DbModule } from '@accountlink/db';
-import { EventsModule } from '@accountlink/events';
+import { EventsModule, OutboxModule } from '@accountlink/events';
 import { IamModule } from '@accountlink/iam';
 import { ProtonApiModule } from '@accountlink/proton';
 import { CodeCatalystModule } from '@accountlink/codecatalyst';
 import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Metrics, ObservabilityModule } from '@accountlink/observability';
-import { AuthService, TenancyModule, ThrottleModule } from '@accountlink/tenancy';
+import {
+  AuthService,
+  PrincipalCacheSyncModule,
+  TenancyModule,
+  ThrottleModule,
+} from '@accountlink/tenancy';
 import { AwsJsonController } from './aws/aws-json.controller';
 import { Redis } from 'ioredis';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -24,7 +29,9 @@ import { PROBE_REDIS } from './http/probe-redis';
     ConfigModule,
     ObservabilityModule.forProcess('api'),
     DbModule,
+    OutboxModule,
     TenancyModule,
+    PrincipalCacheSyncModule,
     IamModule,
     EventsModule,
     ProtonApiModule,

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { JobHandler, JobMap, JobProducer, JOB_QUEUES, JobName } from '@accountlink/jobs';
-import { DeploymentRunner, TemplateService } from '@accountlink/proton';
-import { Pool } from 'pg';
-import { OWNER_POOL } from './tokens';
+import { SystemDatabase } from '@accountlink/db';
+import {
+  DeploymentRepository,
+  DeploymentRunner,
+  TemplateRegistrationService,
+  TemplateVersionRepository,
+} from '@accountlink/proton';
 
 const BATCH = 500;
 /** Job states in which the job will still run: such work is slow, not lost. */
@@ -22,49 +26,33 @@ export class SweepStuckWorkHandler implements JobHandler<'proton.sweep-stuck-wor
   private readonly logger = new Logger(SweepStuckWorkHandler.name);
 
   constructor(
-    @Inject(OWNER_POOL) private readonly pool: Pool,
+    private readonly system: SystemDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly producer: JobProducer,
     private readonly runner: DeploymentRunner,
-    private readonly templates: TemplateService,
+    private readonly registrations: TemplateRegistrationService,
+    private readonly deployments: DeploymentRepository,
+    private readonly versions: TemplateVersionRepository,
   ) {}
 
   async handle(data: JobMap['proton.sweep-stuck-work']): Promise<void> {
     const olderThanMs = data.olderThanMs ?? this.config.stuckWorkMs;
-    const params = [olderThanMs / 1000, data.tenantId ?? null, BATCH];
+    const seconds = olderThanMs / 1000;
+    const tenantId = data.tenantId ?? null;
     // "No progress": untouched for the threshold, and its start event already relayed (a
     // deployment whose event still waits in the outbox has no job yet, and is not lost).
-    const deployments = await this.pool.query<{ tenantId: string; id: string }>(
-      `SELECT d."tenantId"::text AS "tenantId", d."id"::text AS "id" FROM "deployments" d
-        WHERE d."status" IN ('IN_PROGRESS', 'CANCELLING', 'DELETE_IN_PROGRESS')
-          AND d."lastModifiedAt" < now() - make_interval(secs => $1)
-          AND ($2::uuid IS NULL OR d."tenantId" = $2::uuid)
-          AND NOT EXISTS (SELECT 1 FROM "outbox_events" o
-                           WHERE o."publishedAt" IS NULL AND o."aggregateId" = d."environmentId"::text
-                             AND o."type" = 'proton.environment.deployment-started')
-        ORDER BY d."lastModifiedAt" LIMIT $3`,
-      params,
-    );
-    const versions = await this.pool.query<{ tenantId: string; id: string }>(
-      `SELECT v."tenantId"::text AS "tenantId", v."id"::text AS "id" FROM "environment_template_versions" v
-        WHERE v."status" = 'REGISTRATION_IN_PROGRESS'
-          AND v."lastModifiedAt" < now() - make_interval(secs => $1)
-          AND ($2::uuid IS NULL OR v."tenantId" = $2::uuid)
-          AND NOT EXISTS (SELECT 1 FROM "outbox_events" o
-                           WHERE o."publishedAt" IS NULL AND o."aggregateId" = v."id"::text)
-        ORDER BY v."lastModifiedAt" LIMIT $3`,
-      params,
-    );
+    const deployments = await this.deployments.stuck(this.system.db, seconds, tenantId, BATCH);
+    const versions = await this.versions.stuck(this.system.db, seconds, tenantId, BATCH);
     const reason = 'its job was lost (no worker is running it)';
     let ended = 0;
-    for (const d of deployments.rows) {
+    for (const d of deployments) {
       ended += await this.endIfLost('proton.deploy-environment', d.id, () =>
         this.runner.abandon(d.tenantId, d.id, reason),
       );
     }
-    for (const v of versions.rows) {
+    for (const v of versions) {
       ended += await this.endIfLost('proton.register-template-version', v.id, () =>
-        this.templates.failRegistration(v.tenantId, v.id, reason),
+        this.registrations.failRegistration(v.tenantId, v.id, reason),
       );
     }
     if (ended > 0) {

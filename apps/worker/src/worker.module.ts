@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@accountlink/config';
-import { createOwnerPool, DbModule } from '@accountlink/db';
-import { OutboxRelay } from '@accountlink/events';
+import { DbModule, SystemDatabase } from '@accountlink/db';
+import { OutboxModule, OutboxRelay, OutboxRepository } from '@accountlink/events';
 import { IamModule, RoleChangedHandler } from '@accountlink/iam';
 import { createRedis, JOB_HANDLERS, JobHandler, JobProducer } from '@accountlink/jobs';
 import { ObservabilityModule } from '@accountlink/observability';
@@ -13,12 +13,11 @@ import {
 } from '@accountlink/proton';
 import { CodeCatalystCoreModule, ValidateConnectionRoleHandler } from '@accountlink/codecatalyst';
 import { Redis } from 'ioredis';
-import { Pool } from 'pg';
 import { JobRunner } from './job-runner';
 import { OutboxPurgeHandler } from './outbox-purge.handler';
 import { ExpireConnectionsHandler } from './expire-connections.handler';
 import { SweepStuckWorkHandler } from './sweep-stuck-work.handler';
-import { OWNER_POOL, WORKER_REDIS } from './tokens';
+import { WORKER_REDIS } from './tokens';
 
 /** Every job handler the worker mounts; JobRunner refuses to start unless each job has one. */
 export const HANDLERS = [
@@ -37,6 +36,7 @@ export const HANDLERS = [
     ConfigModule,
     ObservabilityModule.forProcess('worker'),
     DbModule,
+    OutboxModule,
     IamModule,
     ProtonCoreModule,
     CodeCatalystCoreModule,
@@ -53,9 +53,10 @@ export const HANDLERS = [
       useFactory: (...handlers: JobHandler[]) => handlers,
     },
     {
-      provide: OWNER_POOL,
+      // The owner connection, for the system work across tenants (relay, purge, sweeps).
+      provide: SystemDatabase,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => createOwnerPool(c.databaseUrl, 3),
+      useFactory: (c: AppConfig) => new SystemDatabase(c.databaseUrl, 3),
     },
     {
       provide: WORKER_REDIS,
@@ -69,22 +70,27 @@ export const HANDLERS = [
     },
     {
       provide: OutboxRelay,
-      inject: [OWNER_POOL, JobProducer, WORKER_REDIS, APP_CONFIG],
-      useFactory: (pool: Pool, producer: JobProducer, redis: Redis, c: AppConfig) =>
-        new OutboxRelay(pool, producer, redis, c.redisPrefix, c.outboxPollMs),
+      inject: [SystemDatabase, OutboxRepository, JobProducer, WORKER_REDIS, APP_CONFIG],
+      useFactory: (
+        system: SystemDatabase,
+        outbox: OutboxRepository,
+        producer: JobProducer,
+        redis: Redis,
+        c: AppConfig,
+      ) => new OutboxRelay(system, outbox, producer, redis, c.redisPrefix, c.outboxPollMs),
     },
     JobRunner,
   ],
 })
 export class WorkerModule implements OnApplicationShutdown {
   constructor(
-    @Inject(OWNER_POOL) private readonly pool: Pool,
+    private readonly system: SystemDatabase,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
   ) {}
 
   /** Runs after JobRunner's shutdown (modules close in reverse order), when nothing uses them. */
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await this.system.destroy();
     this.redis.disconnect();
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  afterTimeKey,
   AppError,
   constantTimeEqual,
   CursorCodec,
@@ -11,26 +10,34 @@ import {
   pageSize,
   sha256Hex,
   TenantPrincipal,
+  TimeKey,
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { DomainEventType } from '@accountlink/events';
-import { recordConnectionEvent } from './connection-events';
-import { findAccount, TenantSettingsService } from '@accountlink/tenancy';
+import { AccountConnection, Database, Space, Tables, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import { TenantSettingsService } from '@accountlink/tenancy';
+import type { Updateable } from 'kysely';
+import { findVisibleConnection } from './connection-access';
+import { CONNECTION_MANAGER_ROLES, connectionEvent } from './connection-events';
 import {
   AccountConnectionStatus,
   checkRequest,
   isVerifiable,
+  listedStatuses,
   liveKey,
   newConnectionToken,
   noPendingConnection,
   requireConnectionManager,
 } from './domain/connection-rules';
-import { isUuid, lockSpaceAndRole, roleInSpace } from './space-access';
+import { isUuid } from './domain/ids';
+import {
+  AccountConnectionRepository,
+  AccountConnectionRow,
+  AccountConnectionTransitionRow,
+} from './repositories/account-connection.repository';
+import { SpaceRepository } from './repositories/space.repository';
 import { UserCaller } from './space.service';
-
-export type AccountConnectionRow = Prisma.AccountConnectionGetPayload<{ include: { space: true } }>;
 
 /** An account principal verifying a token, in the region of its request. */
 export interface AccountCaller {
@@ -48,6 +55,28 @@ export interface PendingConnectionView {
   expiresAt: Date;
 }
 
+/** A status transition to record: its history row and its event. */
+interface Transition {
+  connection: AccountConnectionRow;
+  from: AccountConnectionStatus | null;
+  reason: string;
+  type:
+    | 'codecatalyst.connection.requested'
+    | 'codecatalyst.connection.verified'
+    | 'codecatalyst.connection.rejected'
+    | 'codecatalyst.connection.expired';
+}
+
+/** Which connections a list reads: every connection of the tenant, or filtered by status. */
+type ListScope =
+  | { kind: 'TENANT' }
+  | {
+      kind: 'FILTERED';
+      spaceId: string | null;
+      accountId: string | null;
+      statuses: AccountConnectionStatus[];
+    };
+
 /**
  * CodeCatalyst account connections: a space requests one for an account (a connection token is
  * shown once), a principal of that account verifies or rejects it with the token.
@@ -57,7 +86,10 @@ export class AccountConnectionService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly connections: AccountConnectionRepository,
+    private readonly spaces: SpaceRepository,
+    private readonly outbox: OutboxRepository,
     private readonly settings: TenantSettingsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -72,78 +104,77 @@ export class AccountConnectionService {
     checkRequest(input);
     const { connectionTokenTtlSeconds } = await this.settings.get(caller.tenantId);
     const token = newConnectionToken();
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const role = await lockSpaceAndRole(tx, caller.tenantId, caller.userId, input.spaceId);
-      requireConnectionManager(role, input.spaceId);
-      if (!(await findAccount(tx, caller.tenantId, input.accountId))) {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      // The space lock first, then everything the request decides on in one statement of its own.
+      const space = await this.spaces.lock(tx, caller.tenantId, input.spaceId);
+      if (!space) {
+        requireConnectionManager(null, input.spaceId);
+      }
+      const locked = space as Space;
+      const key = liveKey(input.spaceId, input.accountId);
+      const check = await this.connections.requestPreconditions(tx, {
+        tenantId: caller.tenantId,
+        spaceId: input.spaceId,
+        userId: caller.userId,
+        accountId: input.accountId,
+        liveKey: key,
+        audienceRoles: CONNECTION_MANAGER_ROLES,
+      });
+      requireConnectionManager(check.role, input.spaceId);
+      if (!check.accountExists) {
         throw AppError.notFound(`Account ${input.accountId} does not exist`);
       }
-      const key = liveKey(input.spaceId, input.accountId);
-      const live = await tx.accountConnection.findUnique({
-        where: { tenantId_liveKey: { tenantId: caller.tenantId, liveKey: key } },
-      });
-      if (live?.status === 'VERIFIED') {
+      if (check.liveStatus === 'VERIFIED') {
         throw AppError.conflict(
-          `Account ${input.accountId} is already connected to this space (connection ${live.id})`,
+          `Account ${input.accountId} is already connected to this space (connection ${check.liveId})`,
         );
       }
-      if (live) {
-        const replaced = await tx.accountConnection.update({
-          where: { id: live.id },
-          data: {
-            status: 'EXPIRED',
-            tokenHash: null,
-            liveKey: null,
-            version: { increment: 1 },
-            lastModifiedAt: new Date(),
-          },
-          include: { space: true },
+      const actor = `user:${caller.userId}`;
+      const transitions: Transition[] = [];
+      if (check.liveId) {
+        const replaced = await this.connections.transition(tx, check.liveId, {
+          status: 'EXPIRED',
+          tokenHash: null,
+          liveKey: null,
         });
-        await this.record(
-          tx,
-          replaced,
-          `user:${caller.userId}`,
-          'PENDING_VERIFICATION',
-          'EXPIRED',
-          'replaced by a new request',
-          'codecatalyst.connection.expired',
-        );
+        transitions.push({
+          connection: { ...replaced, space: locked },
+          from: 'PENDING_VERIFICATION',
+          reason: 'replaced by a new request',
+          type: 'codecatalyst.connection.expired',
+        });
       }
       const now = new Date();
-      const connection = await tx.accountConnection.create({
-        data: {
-          id: randomUUID(),
-          tenantId: caller.tenantId,
-          spaceId: input.spaceId,
-          accountId: input.accountId,
-          displayName: input.displayName,
-          description: input.description ?? null,
-          status: 'PENDING_VERIFICATION',
-          tokenHash: sha256Hex(token),
-          expiresAt: new Date(now.getTime() + connectionTokenTtlSeconds * 1000),
-          liveKey: key,
-          requestedBy: caller.userId,
-          createdAt: now,
-          lastModifiedAt: now,
-        },
-        include: { space: true },
+      const created = await this.connections.insert(tx, {
+        id: randomUUID(),
+        tenantId: caller.tenantId,
+        spaceId: input.spaceId,
+        accountId: input.accountId,
+        displayName: input.displayName,
+        description: input.description ?? null,
+        status: 'PENDING_VERIFICATION',
+        tokenHash: sha256Hex(token),
+        expiresAt: new Date(now.getTime() + connectionTokenTtlSeconds * 1000),
+        liveKey: key,
+        requestedBy: caller.userId,
+        createdAt: now,
+        lastModifiedAt: now,
       });
-      await this.record(
-        tx,
+      const connection = { ...created, space: locked };
+      transitions.push({
         connection,
-        `user:${caller.userId}`,
-        null,
-        'PENDING_VERIFICATION',
-        'space requested the connection',
-        'codecatalyst.connection.requested',
-      );
+        from: null,
+        reason: 'space requested the connection',
+        type: 'codecatalyst.connection.requested',
+      });
+      await this.record(tx, transitions, actor, check.audience);
       return { connection, token };
     });
   }
 
   /** GetPendingConnection: what the account is asked to verify. Every non-match: the same NOT_FOUND. */
   async pending(caller: AccountCaller, token: string): Promise<PendingConnectionView> {
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.findVerifiable(tx, caller, token);
       return {
         spaceName: connection.space.name,
@@ -174,30 +205,15 @@ export class AccountConnectionService {
     });
   }
 
+  /** GetConnection: the connection if this principal may see it, else null. */
   async get(principal: TenantPrincipal, id: string): Promise<AccountConnectionRow | null> {
     if (!isUuid(id)) {
       return null;
     }
-    return this.prisma.withTenant(principal.tenantId, (tx) => this.visibleIn(tx, principal, id));
-  }
-
-  /** The connection if this principal may see it, in the caller's transaction; else null. */
-  async visibleIn(
-    tx: Tx,
-    principal: TenantPrincipal,
-    id: string,
-  ): Promise<AccountConnectionRow | null> {
-    if (!isUuid(id)) {
-      return null;
-    }
-    const connection = await tx.accountConnection.findFirst({
-      where: { id, tenantId: principal.tenantId },
-      include: { space: true },
-    });
-    if (!connection || !(await this.canSee(tx, principal, connection))) {
-      return null;
-    }
-    return connection;
+    const found = await this.db.withTenant(principal.tenantId, (tx) =>
+      findVisibleConnection(this.connections, tx, principal, id),
+    );
+    return found?.connection ?? null;
   }
 
   /**
@@ -222,20 +238,44 @@ export class AccountConnectionService {
       query.pending ? 'p' : '',
     ].join(':');
     const after = decodeTimeKey(this.cursors, scope, query.after);
-    const rows = await this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const where: Prisma.AccountConnectionWhereInput = {
-        tenantId: principal.tenantId,
-        ...(await this.listScope(tx, principal, query.spaceId ?? null, query.pending ?? false)),
-        ...afterTimeKey(after, 'createdAt'),
-      };
-      return tx.accountConnection.findMany({
-        where,
-        include: { space: true },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: limit + 1,
-      });
+    const rows = await this.db.withTenant(principal.tenantId, async (tx) => {
+      const filter = await this.listScope(
+        tx,
+        principal,
+        query.spaceId ?? null,
+        query.pending ?? false,
+      );
+      return this.page(tx, principal.tenantId, filter, after, limit);
     });
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
+  }
+
+  /** Refuses users who do not manage the space's connections (administrators and power users do). */
+  async requireManager(caller: UserCaller, spaceId: string): Promise<void> {
+    const role = await this.db.withTenant(caller.tenantId, (tx) =>
+      this.spaces.memberRole(tx, caller.tenantId, spaceId, caller.userId),
+    );
+    requireConnectionManager(role, spaceId);
+  }
+
+  /** Connections by id (GraphQL batching: billing connections of a page of spaces). */
+  async byIds(tenantId: string, ids: readonly string[]): Promise<(AccountConnectionRow | null)[]> {
+    return this.db.withTenant(tenantId, (tx) => this.connections.byIds(tx, tenantId, ids));
+  }
+
+  /** The non-pending connections of many spaces in one query (GraphQL batching). */
+  async ofSpaces(tenantId: string, spaceIds: readonly string[]): Promise<AccountConnectionRow[][]> {
+    return this.db.withTenant(tenantId, (tx) =>
+      this.connections.ofSpaces(tx, tenantId, spaceIds, listedStatuses(false)),
+    );
+  }
+
+  /** History of many connections in one query (GraphQL field batching). */
+  async historyOf(
+    tenantId: string,
+    ids: readonly string[],
+  ): Promise<AccountConnectionTransitionRow[][]> {
+    return this.db.withTenant(tenantId, (tx) => this.connections.historyOf(tx, tenantId, ids));
   }
 
   /**
@@ -249,120 +289,117 @@ export class AccountConnectionService {
     principal: TenantPrincipal,
     spaceId: string | null,
     pending: boolean,
-  ): Promise<Prisma.AccountConnectionWhereInput> {
-    const status: Prisma.AccountConnectionWhereInput['status'] = pending
-      ? 'PENDING_VERIFICATION'
-      : { not: 'PENDING_VERIFICATION' };
+  ): Promise<ListScope> {
+    const statuses = listedStatuses(pending);
     switch (principal.kind) {
       case 'ACCOUNT':
-        return { accountId: principal.accountId, status, ...(spaceId ? { spaceId } : {}) };
+        return { kind: 'FILTERED', spaceId, accountId: principal.accountId, statuses };
       case 'TENANT_ADMIN':
-        return spaceId ? { spaceId, status } : {};
+        return spaceId
+          ? { kind: 'FILTERED', spaceId, accountId: null, statuses }
+          : { kind: 'TENANT' };
       case 'USER': {
         if (!spaceId) {
           throw AppError.badInput('spaceId', 'spaceId is required for users');
         }
-        const role = await roleInSpace(tx, principal.tenantId, principal.userId, spaceId);
+        const role = await this.spaces.memberRole(
+          tx,
+          principal.tenantId,
+          spaceId,
+          principal.userId,
+        );
         if (pending) {
           requireConnectionManager(role, spaceId);
         } else if (!role) {
           throw AppError.notFound(`Space ${spaceId} was not found`);
         }
-        return { spaceId, status };
+        return { kind: 'FILTERED', spaceId, accountId: null, statuses };
       }
     }
   }
 
-  /** Refuses users who do not manage the space's connections (administrators and power users do). */
-  async requireManager(caller: UserCaller, spaceId: string): Promise<void> {
-    const role = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      roleInSpace(tx, caller.tenantId, caller.userId, spaceId),
-    );
-    requireConnectionManager(role, spaceId);
-  }
-
-  /** Connections by id (GraphQL batching: billing connections of a page of spaces). */
-  async byIds(tenantId: string, ids: readonly string[]): Promise<(AccountConnectionRow | null)[]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.accountConnection.findMany({
-        where: { tenantId, id: { in: [...ids] } },
-        include: { space: true },
-      }),
-    );
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-  }
-
-  /** The non-pending connections of many spaces in one query (GraphQL batching). */
-  async ofSpaces(tenantId: string, spaceIds: readonly string[]): Promise<AccountConnectionRow[][]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.accountConnection.findMany({
-        where: {
+  private page(
+    tx: Tx,
+    tenantId: string,
+    filter: ListScope,
+    after: TimeKey | null,
+    limit: number,
+  ): Promise<AccountConnectionRow[]> {
+    switch (filter.kind) {
+      case 'TENANT':
+        return this.connections.pageOfTenant(tx, tenantId, after, limit);
+      case 'FILTERED':
+        return this.connections.page(tx, {
           tenantId,
-          spaceId: { in: [...spaceIds] },
-          status: { not: 'PENDING_VERIFICATION' },
-        },
-        include: { space: true },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      }),
-    );
-    return spaceIds.map((id) => rows.filter((r) => r.spaceId === id));
-  }
-
-  /** History of many connections in one query (GraphQL field batching). */
-  async historyOf(tenantId: string, ids: readonly string[]) {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.accountConnectionTransition.findMany({
-        where: { tenantId, connectionId: { in: [...ids] } },
-        orderBy: { id: 'asc' },
-      }),
-    );
-    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+          spaceId: filter.spaceId,
+          accountId: filter.accountId,
+          statuses: filter.statuses,
+          after,
+          limit,
+        });
+    }
   }
 
   private async verify(
     caller: AccountCaller,
     token: string,
-    to: AccountConnectionStatus,
+    to: 'VERIFIED' | 'REJECTED',
     reason: string,
-    data: Prisma.AccountConnectionUpdateManyMutationInput,
+    patch: Updateable<Tables.AccountConnection>,
   ): Promise<AccountConnectionRow> {
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.findVerifiable(tx, caller, token);
       // The space first (billing is decided under its lock, as deletions are): no lock-order cycle.
-      await tx.$executeRaw`SELECT 1 FROM "spaces" WHERE "id" = ${connection.spaceId}::uuid FOR UPDATE`;
+      const space =
+        (await this.spaces.lock(tx, caller.tenantId, connection.spaceId)) ?? connection.space;
       // Compare-and-set: of two concurrent verifications of one token, exactly one succeeds.
-      const [updated] = await tx.accountConnection.updateManyAndReturn({
-        where: { id: connection.id, version: connection.version, status: 'PENDING_VERIFICATION' },
-        data: {
-          ...data,
-          status: to,
-          tokenHash: null,
-          version: { increment: 1 },
-          lastModifiedAt: new Date(),
-        },
-      });
+      const updated = await this.connections.compareAndSet(
+        tx,
+        connection.id,
+        { version: connection.version, status: 'PENDING_VERIFICATION' },
+        { ...patch, status: to, tokenHash: null },
+      );
       if (!updated) {
         throw noPendingConnection();
       }
-      if (to === 'VERIFIED') {
-        // The first verified connection becomes the space's billing account.
-        await tx.space.updateMany({
-          where: { id: connection.spaceId, billingConnectionId: null },
-          data: { billingConnectionId: connection.id },
-        });
-      }
-      const result = { ...updated, space: connection.space };
+      // The first verified connection becomes the space's billing account (the locked row tells
+      // whether the space already has one).
+      const result = { ...updated, space: await this.billFirstVerified(tx, space, updated) };
+      const audience = await this.spaces.memberIdsWithRole(
+        tx,
+        caller.tenantId,
+        space.id,
+        CONNECTION_MANAGER_ROLES,
+      );
       await this.record(
         tx,
-        result,
+        [
+          {
+            connection: result,
+            from: 'PENDING_VERIFICATION',
+            reason,
+            type:
+              to === 'VERIFIED'
+                ? 'codecatalyst.connection.verified'
+                : 'codecatalyst.connection.rejected',
+          },
+        ],
         `account:${caller.accountId}`,
-        'PENDING_VERIFICATION',
-        to,
-        reason,
-        to === 'VERIFIED' ? 'codecatalyst.connection.verified' : 'codecatalyst.connection.rejected',
+        audience,
       );
       return result;
     });
+  }
+
+  private async billFirstVerified(
+    tx: Tx,
+    space: Space,
+    connection: AccountConnection,
+  ): Promise<Space> {
+    if (connection.status !== 'VERIFIED' || space.billingConnectionId !== null) {
+      return space;
+    }
+    return this.spaces.update(tx, space.id, { billingConnectionId: connection.id });
   }
 
   /**
@@ -375,10 +412,7 @@ export class AccountConnectionService {
     token: string,
   ): Promise<AccountConnectionRow> {
     const hash = sha256Hex(token);
-    const connection = await tx.accountConnection.findUnique({
-      where: { tenantId_tokenHash: { tenantId: caller.tenantId, tokenHash: hash } },
-      include: { space: true },
-    });
+    const connection = await this.connections.findByTokenHash(tx, caller.tenantId, hash);
     if (!connection?.tokenHash || !constantTimeEqual(connection.tokenHash, hash)) {
       throw noPendingConnection();
     }
@@ -391,51 +425,33 @@ export class AccountConnectionService {
     return connection;
   }
 
-  private async canSee(
-    tx: Tx,
-    principal: TenantPrincipal,
-    connection: AccountConnectionRow,
-  ): Promise<boolean> {
-    switch (principal.kind) {
-      case 'TENANT_ADMIN':
-        return true;
-      case 'ACCOUNT':
-        return principal.accountId === connection.accountId;
-      case 'USER': {
-        const role = await roleInSpace(
-          tx,
-          principal.tenantId,
-          principal.userId,
-          connection.spaceId,
-        );
-        return (
-          role !== null &&
-          (connection.status !== 'PENDING_VERIFICATION' || role !== 'LIMITED_ACCESS')
-        );
-      }
-    }
-  }
-
-  /** A status transition: its history row and its event. */
+  /** Status transitions: their history rows and their events, two statements for all of them. */
   private async record(
     tx: Tx,
-    connection: AccountConnectionRow,
+    transitions: readonly Transition[],
     actor: string,
-    from: AccountConnectionStatus | null,
-    to: AccountConnectionStatus,
-    reason: string,
-    type: DomainEventType,
+    audience: readonly string[],
   ): Promise<void> {
-    await tx.accountConnectionTransition.create({
-      data: {
-        tenantId: connection.tenantId,
-        connectionId: connection.id,
+    await this.connections.insertTransitions(
+      tx,
+      transitions.map((t) => ({
+        tenantId: t.connection.tenantId,
+        connectionId: t.connection.id,
         actor,
-        fromStatus: from,
-        toStatus: to,
-        reason,
-      },
-    });
-    await recordConnectionEvent(tx, type, connection, actor, { from, to, reason });
+        fromStatus: t.from,
+        toStatus: t.connection.status,
+        reason: t.reason,
+      })),
+    );
+    await this.outbox.record(
+      tx,
+      ...transitions.map((t) =>
+        connectionEvent(t.type, t.connection, audience, actor, {
+          from: t.from,
+          to: t.connection.status,
+          reason: t.reason,
+        }),
+      ),
+    );
   }
 }

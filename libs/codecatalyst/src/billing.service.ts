@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, TenantPrincipal } from '@accountlink/common';
-import { dropResourceTags, PrismaService, Space, SpaceTier, Tx } from '@accountlink/db';
-import { recordEvent } from '@accountlink/events';
-import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
-import { actorOf, recordConnectionEvent } from './connection-events';
+import { Database, ResourceTagRepository, Space, SpaceTier, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import { findVisibleConnection } from './connection-access';
+import {
+  actorOf,
+  billingEvent,
+  CONNECTION_MANAGER_ROLES,
+  connectionEvent,
+} from './connection-events';
 import { connectionArn } from './domain/connection-rules';
 import { requireSpaceAdministrator } from './domain/space-rules';
-import { lockSpaceAndRole, roleInSpace } from './space-access';
+import {
+  AccountConnectionRepository,
+  AccountConnectionRow,
+} from './repositories/account-connection.repository';
+import { SpaceRepository } from './repositories/space.repository';
 import { UserCaller } from './space.service';
 
 export interface BillingAuthorization {
@@ -25,8 +34,11 @@ export interface BillingAuthorization {
 @Injectable()
 export class BillingService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly connections: AccountConnectionService,
+    private readonly db: Database,
+    private readonly connections: AccountConnectionRepository,
+    private readonly spaces: SpaceRepository,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   /** GetBillingAuthorization: by principals of the connection's account. */
@@ -34,7 +46,9 @@ export class BillingService {
     principal: TenantPrincipal,
     connectionId: string,
   ): Promise<BillingAuthorization> {
-    const connection = await this.ownConnection(principal, connectionId);
+    const connection = await this.db.withTenant(principal.tenantId, (tx) =>
+      this.ownConnection(tx, principal, connectionId),
+    );
     return {
       connectionId,
       paidTiersAuthorized: connection.paidTiersAuthorized,
@@ -48,10 +62,16 @@ export class BillingService {
     connectionId: string,
     authorizePaidTiers: boolean,
   ): Promise<BillingAuthorization> {
-    const connection = await this.ownConnection(principal, connectionId);
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const space = await lockSpace(tx, connection.spaceId);
-      const current = await tx.accountConnection.findUnique({ where: { id: connectionId } });
+    return this.db.withTenant(principal.tenantId, async (tx) => {
+      const connection = await this.ownConnection(tx, principal, connectionId);
+      const space = await this.requireSpace(tx, principal.tenantId, connection.spaceId);
+      // Read again under the space lock: verifications and deletions take it too.
+      const current = await this.connections.findInSpace(
+        tx,
+        principal.tenantId,
+        space.id,
+        connectionId,
+      );
       if (!current || current.status !== 'VERIFIED') {
         throw AppError.conflict(
           `Billing authorization can be changed on VERIFIED connections only`,
@@ -63,22 +83,26 @@ export class BillingService {
           `Space ${space.name} is on the ${space.tier} tier paid by this account; move it to FREE first`,
         );
       }
-      const updated = await tx.accountConnection.update({
-        where: { id: connectionId },
-        data: { paidTiersAuthorized: authorizePaidTiers, lastModifiedAt: new Date() },
-        include: { space: true },
+      const updated = await this.connections.update(tx, connectionId, {
+        paidTiersAuthorized: authorizePaidTiers,
+        lastModifiedAt: new Date(),
       });
-      await recordConnectionEvent(
+      const actor = `account:${current.accountId}`;
+      const audience = await this.spaces.memberIdsWithRole(
         tx,
-        'codecatalyst.connection.billing-authorization-changed',
-        updated,
-        `account:${current.accountId}`,
+        principal.tenantId,
+        space.id,
+        CONNECTION_MANAGER_ROLES,
       );
-      await this.event(
+      await this.outbox.record(
         tx,
-        space,
-        'codecatalyst.space.billing-changed',
-        `account:${current.accountId}`,
+        connectionEvent(
+          'codecatalyst.connection.billing-authorization-changed',
+          { ...updated, space },
+          audience,
+          actor,
+        ),
+        billingEvent(space, actor),
       );
       return {
         connectionId,
@@ -95,9 +119,12 @@ export class BillingService {
     connectionId: string,
   ): Promise<Space> {
     return this.asSpaceAdministrator(caller, spaceId, async (tx, space) => {
-      const connection = await tx.accountConnection.findFirst({
-        where: { id: connectionId, spaceId },
-      });
+      const connection = await this.connections.findInSpace(
+        tx,
+        caller.tenantId,
+        spaceId,
+        connectionId,
+      );
       if (!connection) {
         throw AppError.notFound(
           `Account connection ${connectionId.slice(0, 36)} is not a connection of this space`,
@@ -111,10 +138,7 @@ export class BillingService {
           `Space ${space.name} is on the ${space.tier} tier; the new billing account must authorize paid tiers`,
         );
       }
-      return tx.space.update({
-        where: { id: spaceId },
-        data: { billingConnectionId: connectionId },
-      });
+      return this.spaces.update(tx, spaceId, { billingConnectionId: connectionId });
     });
   }
 
@@ -123,7 +147,12 @@ export class BillingService {
     return this.asSpaceAdministrator(caller, spaceId, async (tx, space) => {
       if (tier !== 'FREE') {
         const billing = space.billingConnectionId
-          ? await tx.accountConnection.findUnique({ where: { id: space.billingConnectionId } })
+          ? await this.connections.findInSpace(
+              tx,
+              caller.tenantId,
+              spaceId,
+              space.billingConnectionId,
+            )
           : null;
         if (!billing) {
           throw AppError.conflict(
@@ -136,7 +165,7 @@ export class BillingService {
           );
         }
       }
-      return tx.space.update({ where: { id: spaceId }, data: { tier } });
+      return this.spaces.update(tx, spaceId, { tier });
     });
   }
 
@@ -149,67 +178,80 @@ export class BillingService {
     principal: TenantPrincipal,
     connectionId: string,
   ): Promise<AccountConnectionRow> {
-    const connection = await this.connections.get(principal, connectionId);
-    if (!connection) {
-      throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
-    }
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const space = await lockSpace(tx, connection.spaceId);
+    return this.db.withTenant(principal.tenantId, async (tx) => {
+      const found = await findVisibleConnection(this.connections, tx, principal, connectionId);
+      if (!found) {
+        throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
+      }
+      const { connection } = found;
+      const space = await this.requireSpace(tx, principal.tenantId, connection.spaceId);
       if (principal.kind === 'USER') {
+        // Read under the space lock: member changes take it too.
         requireSpaceAdministrator(
-          await roleInSpace(tx, principal.tenantId, principal.userId, space.id),
+          await this.spaces.memberRole(tx, principal.tenantId, space.id, principal.userId),
           space.id,
         );
       } else if (principal.kind !== 'ACCOUNT' && principal.kind !== 'TENANT_ADMIN') {
         throw AppError.forbidden('Not allowed');
       }
       if (space.billingConnectionId === connectionId) {
-        const others = await tx.accountConnection.count({
-          where: { spaceId: space.id, status: 'VERIFIED', id: { not: connectionId } },
-        });
-        if (others > 0) {
+        const others = await this.connections.existsInSpace(
+          tx,
+          principal.tenantId,
+          space.id,
+          'VERIFIED',
+          connectionId,
+        );
+        if (others) {
           throw AppError.conflict(
             'This is the billing account of the space: designate another verified connection as billing account first',
           );
         }
-        await tx.space.update({
-          where: { id: space.id },
-          data: { billingConnectionId: null, tier: 'FREE' },
-        });
+        await this.spaces.update(tx, space.id, { billingConnectionId: null, tier: 'FREE' });
       }
-      const { count } = await tx.accountConnection.deleteMany({ where: { id: connectionId } });
-      if (count === 0) {
+      if (!(await this.connections.delete(tx, connectionId))) {
         throw AppError.notFound(`Account connection ${connectionId} was not found`);
       }
-      await dropResourceTags(
+      await this.tags.drop(
         tx,
         space.tenantId,
         connectionArn(space.region, connection.accountId, connectionId),
       );
-      await recordConnectionEvent(
+      const audience = await this.spaces.memberIdsWithRole(
         tx,
-        'codecatalyst.connection.deleted',
-        connection,
-        actorOf(principal),
+        principal.tenantId,
+        space.id,
+        CONNECTION_MANAGER_ROLES,
+      );
+      await this.outbox.record(
+        tx,
+        connectionEvent(
+          'codecatalyst.connection.deleted',
+          connection,
+          audience,
+          actorOf(principal),
+        ),
       );
       return connection;
     });
   }
 
+  /** The connection, for principals of its account; NOT_FOUND or FORBIDDEN for anyone else. */
   private async ownConnection(
+    tx: Tx,
     principal: TenantPrincipal,
     connectionId: string,
   ): Promise<AccountConnectionRow> {
-    const connection = await this.connections.get(principal, connectionId);
-    if (!connection) {
+    const found = await findVisibleConnection(this.connections, tx, principal, connectionId);
+    if (!found) {
       throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
     }
     if (principal.kind !== 'ACCOUNT') {
       throw AppError.forbidden(
-        `Billing authorization is managed by principals of account ${connection.accountId}`,
+        `Billing authorization is managed by principals of account ${found.connection.accountId}`,
       );
     }
-    return connection;
+    return found.connection;
   }
 
   private async asSpaceAdministrator(
@@ -217,47 +259,26 @@ export class BillingService {
     spaceId: string,
     change: (tx: Tx, space: Space) => Promise<Space>,
   ): Promise<Space> {
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      requireSpaceAdministrator(
-        await lockSpaceAndRole(tx, caller.tenantId, caller.userId, spaceId),
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const { space, role } = await this.spaces.lockWithMemberRole(
+        tx,
+        caller.tenantId,
         spaceId,
+        caller.userId,
       );
-      const locked = await lockSpace(tx, spaceId);
-      const updated = await change(tx, locked);
-      await this.event(tx, updated, 'codecatalyst.space.billing-changed', `user:${caller.userId}`);
+      requireSpaceAdministrator(role, spaceId);
+      const updated = await change(tx, space as Space);
+      await this.outbox.record(tx, billingEvent(updated, `user:${caller.userId}`));
       return updated;
     });
   }
 
-  private event(
-    tx: Tx,
-    space: Space,
-    type: 'codecatalyst.space.billing-changed',
-    actor: string,
-  ): Promise<void> {
-    return recordEvent(tx, {
-      tenantId: space.tenantId,
-      type,
-      aggregateType: 'Space',
-      aggregateId: space.id,
-      accountIds: [],
-      payload: {
-        spaceId: space.id,
-        tier: space.tier,
-        billingConnectionId: space.billingConnectionId,
-        actor,
-      },
-    });
+  /** Locks and returns the space row (every billing decision is taken under this lock). */
+  private async requireSpace(tx: Tx, tenantId: string, spaceId: string): Promise<Space> {
+    const space = await this.spaces.lock(tx, tenantId, spaceId);
+    if (!space) {
+      throw AppError.notFound(`Space ${spaceId} was not found`);
+    }
+    return space;
   }
-}
-
-/** Locks and returns the space row (every billing decision is taken under this lock). */
-export async function lockSpace(tx: Tx, spaceId: string): Promise<Space> {
-  const [row] = await tx.$queryRaw<
-    { id: string }[]
-  >`SELECT "id"::text FROM "spaces" WHERE "id" = ${spaceId}::uuid FOR UPDATE`;
-  if (!row) {
-    throw AppError.notFound(`Space ${spaceId} was not found`);
-  }
-  return tx.space.findUniqueOrThrow({ where: { id: spaceId } });
 }

@@ -9,6 +9,7 @@ import { ConnectionTagService } from './connection-tag.service';
 import { AccountConnectionResolver } from './graphql/account-connection.resolver';
 import { SpaceResolver } from './graphql/space.resolver';
 import { ValidateConnectionRoleHandler } from './jobs/validate-connection-role.handler';
+import { CODECATALYST_REPOSITORIES } from './repositories';
 import { SpaceService } from './space.service';
 
 const CORE = [SpaceService, AccountConnectionService, ConnectionRoleService, BillingService];
@@ -16,8 +17,8 @@ const CORE = [SpaceService, AccountConnectionService, ConnectionRoleService, Bil
 /** CodeCatalyst in the worker: the services and the role validation job. */
 @Module({
   imports: [TenancyModule, IamModule],
-  providers: [...CORE, ValidateConnectionRoleHandler],
-  exports: [...CORE, ValidateConnectionRoleHandler],
+  providers: [...CORE, ...CODECATALYST_REPOSITORIES, ValidateConnectionRoleHandler],
+  exports: [...CORE, ...CODECATALYST_REPOSITORIES, ValidateConnectionRoleHandler],
 })
 export class CodeCatalystCoreModule {}
 

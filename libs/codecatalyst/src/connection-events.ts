@@ -1,7 +1,7 @@
 import type { TenantPrincipal } from '@accountlink/common';
-import type { Tx } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
-import type { AccountConnectionRow } from './account-connection.service';
+import type { Space } from '@accountlink/db';
+import type { DomainEvent, DomainEventType } from '@accountlink/events';
+import type { AccountConnectionRow } from './repositories/account-connection.repository';
 
 /** The space roles that follow a space's connections (the audience of its connection events). */
 export const CONNECTION_MANAGER_ROLES = ['SPACE_ADMINISTRATOR', 'POWER_USER'] as const;
@@ -38,34 +38,44 @@ export function snapshotOf(c: AccountConnectionRow): AccountConnectionSnapshot {
 }
 
 /**
- * Records a change of a connection, in the caller's transaction. Its audience is the connection's
- * account and the space's administrators and power users at this moment (tenant administrators
- * always see their tenant's events); the payload carries the connection as it now is.
+ * A change of a connection, to record in the transaction of the change. Its audience is the
+ * connection's account and `managerIds`, the space's administrators and power users at this
+ * moment (tenant administrators always see their tenant's events); the payload carries the
+ * connection as it now is.
  */
-export async function recordConnectionEvent(
-  tx: Tx,
+export function connectionEvent(
   type: DomainEventType,
   connection: AccountConnectionRow,
+  managerIds: readonly string[],
   actor: string,
   details: Record<string, unknown> = {},
-): Promise<void> {
-  const managers = await tx.spaceMember.findMany({
-    where: {
-      tenantId: connection.tenantId,
-      spaceId: connection.spaceId,
-      role: { in: [...CONNECTION_MANAGER_ROLES] },
-    },
-    select: { userId: true },
-  });
-  await recordEvent(tx, {
+): DomainEvent {
+  return {
     tenantId: connection.tenantId,
     type,
     aggregateType: 'AccountConnection',
     aggregateId: connection.id,
     accountIds: [connection.accountId],
-    userIds: managers.map((m) => m.userId),
+    userIds: [...managerIds],
     payload: { connectionId: connection.id, actor, ...details, connection: snapshotOf(connection) },
-  });
+  };
+}
+
+/** A change of a space's billing (tier, billing connection). */
+export function billingEvent(space: Space, actor: string): DomainEvent {
+  return {
+    tenantId: space.tenantId,
+    type: 'codecatalyst.space.billing-changed',
+    aggregateType: 'Space',
+    aggregateId: space.id,
+    accountIds: [],
+    payload: {
+      spaceId: space.id,
+      tier: space.tier,
+      billingConnectionId: space.billingConnectionId,
+      actor,
+    },
+  };
 }
 
 /** How history and events name who made a change. */

@@ -1,16 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, TenantPrincipal } from '@accountlink/common';
-import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { DomainEventType } from '@accountlink/events';
-import { parseRoleArn, roleNameKey, RoleChangeListeners } from '@accountlink/iam';
-import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
-import { recordConnectionEvent } from './connection-events';
-import { checkCodeCatalystRole } from './domain/role-check';
-
-const ROLE_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/([\w+=,.@-]{1,512}[/:])*([\w+=,.@-]{1,64})$/;
-
-export type ConnectionRoleRow = Prisma.ConnectionIamRoleGetPayload<object>;
+import { Database, Tx } from '@accountlink/db';
+import { DomainEvent, DomainEventType, OutboxRepository } from '@accountlink/events';
+import { parseRoleArn, RoleChangeListeners, RoleRepository, roleNameKey } from '@accountlink/iam';
+import { findVisibleConnection } from './connection-access';
+import { CONNECTION_MANAGER_ROLES, connectionEvent } from './connection-events';
+import { checkAssociableRoleArn, checkCodeCatalystRole } from './domain/role-check';
+import {
+  AccountConnectionRepository,
+  AccountConnectionRow,
+} from './repositories/account-connection.repository';
+import {
+  ConnectionRoleRepository,
+  ConnectionRoleRow,
+  RoleCheckResult,
+} from './repositories/connection-role.repository';
+import { SpaceRepository } from './repositories/space.repository';
 
 /**
  * IAM roles of a connection's account, associated with the connection by a principal of that
@@ -19,21 +24,20 @@ export type ConnectionRoleRow = Prisma.ConnectionIamRoleGetPayload<object>;
 @Injectable()
 export class ConnectionRoleService implements OnModuleInit {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly connections: AccountConnectionService,
+    private readonly db: Database,
+    private readonly roles: ConnectionRoleRepository,
+    private readonly connections: AccountConnectionRepository,
+    private readonly spaces: SpaceRepository,
+    private readonly iamRoles: RoleRepository,
+    private readonly outbox: OutboxRepository,
     private readonly listeners: RoleChangeListeners,
   ) {}
 
   onModuleInit(): void {
     this.listeners.register('codecatalyst-connections', async (tx, change) => {
-      const uses = await tx.connectionIamRole.findMany({
-        where: { tenantId: change.tenantId, roleArn: change.roleArn },
-        // One lock order for every transaction that revalidates several associations.
-        orderBy: [{ connectionId: 'asc' }, { roleArn: 'asc' }],
-      });
-      for (const use of uses) {
-        await this.revalidate(tx, use.tenantId, use.connectionId, use.roleArn);
-      }
+      // Every association naming the role, locked in one order (connectionId, roleArn).
+      const uses = await this.roles.lockNaming(tx, change.tenantId, change.roleArn);
+      await this.revalidate(tx, change.tenantId, uses);
     });
   }
 
@@ -43,37 +47,36 @@ export class ConnectionRoleService implements OnModuleInit {
     connectionId: string,
     roleArn: string,
   ): Promise<ConnectionRoleRow> {
-    const connection = await this.accountSide(principal, connectionId);
-    if (roleArn.length > 2048 || !ROLE_ARN.test(roleArn)) {
-      throw AppError.badInput('roleArn', 'roleArn must be an IAM role ARN');
-    }
-    if (roleArn.split(':')[4] !== connection.accountId) {
-      throw AppError.forbidden(
-        `iam:PassRole denied: ${roleArn} is not a role of account ${connection.accountId}`,
-      );
-    }
-    if (connection.status !== 'VERIFIED') {
-      throw AppError.conflict(
-        `Roles can be associated with VERIFIED connections only; this one is ${connection.status}`,
-      );
-    }
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const [created] = await tx.connectionIamRole.createManyAndReturn({
-        data: [{ tenantId: principal.tenantId, connectionId, roleArn }],
-        skipDuplicates: true,
+    return this.db.withTenant(principal.tenantId, async (tx) => {
+      const connection = await this.accountSide(tx, principal, connectionId);
+      checkAssociableRoleArn(roleArn, connection.accountId);
+      if (connection.status !== 'VERIFIED') {
+        throw AppError.conflict(
+          `Roles can be associated with VERIFIED connections only; this one is ${connection.status}`,
+        );
+      }
+      const created = await this.roles.insert(tx, {
+        tenantId: principal.tenantId,
+        connectionId,
+        roleArn,
       });
       if (!created) {
         // Associating the same role again is idempotent.
-        return tx.connectionIamRole.findUniqueOrThrow({
-          where: { connectionId_roleArn: { connectionId, roleArn } },
-        });
+        const existing = await this.roles.find(tx, connectionId, roleArn);
+        if (!existing) {
+          throw new Error(`the association of ${roleArn} with ${connectionId} vanished`);
+        }
+        return existing;
       }
-      await this.event(
+      await this.outbox.record(
         tx,
-        'codecatalyst.connection.role-associated',
-        created,
-        connection,
-        `account:${connection.accountId}`,
+        await this.event(
+          tx,
+          'codecatalyst.connection.role-associated',
+          created,
+          connection,
+          `account:${connection.accountId}`,
+        ),
       );
       return created;
     });
@@ -84,25 +87,23 @@ export class ConnectionRoleService implements OnModuleInit {
     connectionId: string,
     roleArn: string,
   ): Promise<ConnectionRoleRow> {
-    const connection = await this.accountSide(principal, connectionId);
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const existing = await tx.connectionIamRole.findUnique({
-        where: { connectionId_roleArn: { connectionId, roleArn } },
-      });
+    return this.db.withTenant(principal.tenantId, async (tx) => {
+      const connection = await this.accountSide(tx, principal, connectionId);
+      const existing = await this.roles.delete(tx, connectionId, roleArn);
       if (!existing) {
         throw AppError.notFound(
           `${roleArn.slice(0, 200)} is not associated with connection ${connectionId}`,
         );
       }
-      await tx.connectionIamRole.delete({
-        where: { connectionId_roleArn: { connectionId, roleArn } },
-      });
-      await this.event(
+      await this.outbox.record(
         tx,
-        'codecatalyst.connection.role-disassociated',
-        existing,
-        connection,
-        `account:${connection.accountId}`,
+        await this.event(
+          tx,
+          'codecatalyst.connection.role-disassociated',
+          existing,
+          connection,
+          `account:${connection.accountId}`,
+        ),
       );
       return existing;
     });
@@ -110,11 +111,12 @@ export class ConnectionRoleService implements OnModuleInit {
 
   /** ListIamRolesForConnection: for whoever may see the connection. */
   async list(principal: TenantPrincipal, connectionId: string): Promise<ConnectionRoleRow[]> {
-    const connection = await this.connections.get(principal, connectionId);
-    if (!connection) {
-      throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
-    }
-    return (await this.rolesOf(principal.tenantId, [connectionId]))[0] ?? [];
+    return this.db.withTenant(principal.tenantId, async (tx) => {
+      if (!(await findVisibleConnection(this.connections, tx, principal, connectionId))) {
+        throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
+      }
+      return (await this.roles.rolesOf(tx, principal.tenantId, [connectionId]))[0] ?? [];
+    });
   }
 
   /** Roles of many connections in one query (GraphQL field batching). */
@@ -122,93 +124,143 @@ export class ConnectionRoleService implements OnModuleInit {
     tenantId: string,
     connectionIds: readonly string[],
   ): Promise<ConnectionRoleRow[][]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.connectionIamRole.findMany({
-        where: { tenantId, connectionId: { in: [...connectionIds] } },
-        orderBy: [{ createdAt: 'asc' }, { roleArn: 'asc' }],
-      }),
-    );
-    return connectionIds.map((id) => rows.filter((r) => r.connectionId === id));
+    return this.db.withTenant(tenantId, (tx) => this.roles.rolesOf(tx, tenantId, connectionIds));
   }
 
+  /** The validation job: checks one association as it is now. */
   async validate(tenantId: string, connectionId: string, roleArn: string): Promise<void> {
-    await this.prisma.withTenant(tenantId, (tx) =>
-      this.revalidate(tx, tenantId, connectionId, roleArn),
-    );
+    await this.db.withTenant(tenantId, async (tx) => {
+      // Lock the association first: a validation job and an IAM change can check it at once, and
+      // only the first of them may see the result change (one event per change).
+      const locked = await this.roles.lock(tx, tenantId, connectionId, roleArn);
+      await this.revalidate(tx, tenantId, locked);
+    });
   }
 
-  /** Idempotent: checks the role as it is now and records an event only when the result changed. */
+  /**
+   * Idempotent: checks locked associations against their roles as they are now, in a fixed number
+   * of statements whatever their number, and records an event for each whose result changed.
+   * An association gone since the job was queued (disassociated, or its connection deleted) is
+   * simply not among them.
+   */
   private async revalidate(
     tx: Tx,
     tenantId: string,
-    connectionId: string,
-    roleArn: string,
+    associations: readonly ConnectionRoleRow[],
   ): Promise<void> {
-    // Lock the association first: a validation job and an IAM change can check it at once, and
-    // only the first of them may see the result change (one event per change).
-    await tx.$executeRaw`SELECT 1 FROM "connection_iam_roles" WHERE "connectionId" = ${connectionId}::uuid AND "roleArn" = ${roleArn} FOR UPDATE`;
-    const association = await tx.connectionIamRole.findUnique({
-      where: { connectionId_roleArn: { connectionId, roleArn } },
-      include: { connection: { include: { space: true } } },
-    });
-    if (!association) {
-      return; // disassociated or deleted since the job was queued
+    if (associations.length === 0) {
+      return;
     }
-    const parsed = parseRoleArn(roleArn);
-    const role = parsed
-      ? await tx.role.findUnique({
-          where: {
-            tenantId_accountId_roleNameKey: {
-              tenantId,
-              accountId: association.connection.accountId,
-              roleNameKey: roleNameKey(parsed.roleName),
-            },
-          },
-        })
-      : null;
-    const result = checkCodeCatalystRole(roleArn, role, {
-      accountId: association.connection.accountId,
-      spaceId: association.connection.spaceId,
+    const connectionIds = [...new Set(associations.map((a) => a.connectionId))];
+    const connections = await this.connections.byIds(tx, tenantId, connectionIds);
+    const byId = new Map(connectionIds.map((id, i) => [id, connections[i] ?? null]));
+    const checked = associations.flatMap((association) => {
+      const connection = byId.get(association.connectionId);
+      return connection ? [{ association, connection }] : [];
     });
-    const updated = await tx.connectionIamRole.update({
-      where: { connectionId_roleArn: { connectionId, roleArn } },
-      data: { status: result.status, reason: result.reason, checkedAt: new Date() },
+    const keys = checked.flatMap(({ association, connection }) => {
+      const parsed = parseRoleArn(association.roleArn);
+      return parsed
+        ? [{ accountId: connection.accountId, roleNameKey: roleNameKey(parsed.roleName) }]
+        : [];
     });
-    if (result.status !== association.status || result.reason !== association.reason) {
-      await this.event(
-        tx,
-        'codecatalyst.connection.role-validation-changed',
-        updated,
-        association.connection,
-        'system',
+    const found = await this.iamRoles.findByKeys(tx, tenantId, keys);
+    const roleOf = (accountId: string, roleArn: string) => {
+      const parsed = parseRoleArn(roleArn);
+      const key = parsed ? roleNameKey(parsed.roleName) : null;
+      return found.find((r) => r.accountId === accountId && r.roleNameKey === key) ?? null;
+    };
+    const results: RoleCheckResult[] = checked.map(({ association, connection }) => ({
+      connectionId: association.connectionId,
+      roleArn: association.roleArn,
+      ...checkCodeCatalystRole(
+        association.roleArn,
+        roleOf(connection.accountId, association.roleArn),
+        {
+          accountId: connection.accountId,
+          spaceId: connection.spaceId,
+        },
+      ),
+    }));
+    const updated = await this.roles.setResults(tx, results, new Date());
+    const changed = checked.flatMap(({ association, connection }, i) => {
+      const result = results[i] as RoleCheckResult;
+      const now = updated.find(
+        (u) => u.connectionId === association.connectionId && u.roleArn === association.roleArn,
       );
+      return now && (result.status !== association.status || result.reason !== association.reason)
+        ? [{ association: now, connection }]
+        : [];
+    });
+    if (changed.length === 0) {
+      return;
     }
+    const spaceIds = [...new Set(changed.map((c) => c.connection.spaceId))];
+    const audiences = await this.spaces.memberIdsWithRoleOf(
+      tx,
+      tenantId,
+      spaceIds,
+      CONNECTION_MANAGER_ROLES,
+    );
+    const audienceOf = new Map(spaceIds.map((id, i) => [id, audiences[i] ?? []]));
+    await this.outbox.record(
+      tx,
+      ...changed.map(({ association, connection }) =>
+        roleEvent(
+          'codecatalyst.connection.role-validation-changed',
+          association,
+          connection,
+          audienceOf.get(connection.spaceId) ?? [],
+          'system',
+        ),
+      ),
+    );
   }
 
   /** The connection, for a principal of its account; NOT_FOUND for anyone else who cannot see it. */
-  private async accountSide(principal: TenantPrincipal, connectionId: string) {
-    const connection = await this.connections.get(principal, connectionId);
-    if (!connection) {
+  private async accountSide(
+    tx: Tx,
+    principal: TenantPrincipal,
+    connectionId: string,
+  ): Promise<AccountConnectionRow> {
+    const found = await findVisibleConnection(this.connections, tx, principal, connectionId);
+    if (!found) {
       throw AppError.notFound(`Account connection ${connectionId.slice(0, 36)} was not found`);
     }
     if (principal.kind !== 'ACCOUNT') {
       throw AppError.forbidden(
-        `Roles are associated by a principal of account ${connection.accountId}`,
+        `Roles are associated by a principal of account ${found.connection.accountId}`,
       );
     }
-    return connection;
+    return found.connection;
   }
 
-  private event(
+  private async event(
     tx: Tx,
     type: DomainEventType,
     association: ConnectionRoleRow,
     connection: AccountConnectionRow,
     actor: string,
-  ): Promise<void> {
-    return recordConnectionEvent(tx, type, connection, actor, {
-      roleArn: association.roleArn,
-      validation: association.status,
-    });
+  ): Promise<DomainEvent> {
+    const audience = await this.spaces.memberIdsWithRole(
+      tx,
+      connection.tenantId,
+      connection.spaceId,
+      CONNECTION_MANAGER_ROLES,
+    );
+    return roleEvent(type, association, connection, audience, actor);
   }
+}
+
+function roleEvent(
+  type: DomainEventType,
+  association: ConnectionRoleRow,
+  connection: AccountConnectionRow,
+  audience: readonly string[],
+  actor: string,
+): DomainEvent {
+  return connectionEvent(type, connection, audience, actor, {
+    roleArn: association.roleArn,
+    validation: association.status,
+  });
 }

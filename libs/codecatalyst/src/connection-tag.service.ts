@@ -1,26 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AppError,
+  checkTagCount,
   checkTagKeys,
   checkTags,
   CursorCodec,
+  decodeNameKey,
   Page,
+  pageSize,
   Tag,
   TenantPrincipal,
+  toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import {
-  listResourceTags,
-  PrismaService,
-  putResourceTags,
-  removeResourceTags,
-  resourceTagsOf,
-  Tx,
-} from '@accountlink/db';
-import { AccountConnectionRow, AccountConnectionService } from './account-connection.service';
-import { actorOf, recordConnectionEvent } from './connection-events';
+import { Database, ResourceTagRepository, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import { findVisibleConnection } from './connection-access';
+import { actorOf, CONNECTION_MANAGER_ROLES, connectionEvent } from './connection-events';
 import { parseConnectionArn, requireConnectionManager } from './domain/connection-rules';
-import { roleInSpace } from './space-access';
+import {
+  AccountConnectionRepository,
+  AccountConnectionRow,
+} from './repositories/account-connection.repository';
+import { SpaceRepository } from './repositories/space.repository';
 
 type Access = 'read' | 'write';
 
@@ -34,8 +36,11 @@ export class ConnectionTagService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly connections: AccountConnectionService,
+    private readonly db: Database,
+    private readonly connections: AccountConnectionRepository,
+    private readonly spaces: SpaceRepository,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -43,18 +48,12 @@ export class ConnectionTagService {
 
   async tagResource(principal: TenantPrincipal, resourceArn: string, tags: Tag[]): Promise<void> {
     checkTags(tags);
-    await this.prisma.withTenant(principal.tenantId, async (tx) => {
+    await this.db.withTenant(principal.tenantId, async (tx) => {
       const connection = await this.resolve(tx, principal, resourceArn, 'write');
-      await putResourceTags(tx, principal.tenantId, resourceArn, tags);
-      await recordConnectionEvent(
-        tx,
-        'codecatalyst.connection.tagged',
-        connection,
-        actorOf(principal),
-        {
-          tagged: tags.map((t) => t.key),
-        },
-      );
+      // The connection's row lock orders the count against other tag writes of it.
+      checkTagCount(await this.tags.keys(tx, principal.tenantId, resourceArn), tags);
+      await this.tags.put(tx, principal.tenantId, resourceArn, tags);
+      await this.recordTagged(tx, principal, connection, { tagged: tags.map((t) => t.key) });
     });
   }
 
@@ -64,39 +63,40 @@ export class ConnectionTagService {
     tagKeys: string[],
   ): Promise<void> {
     checkTagKeys(tagKeys);
-    await this.prisma.withTenant(principal.tenantId, async (tx) => {
+    await this.db.withTenant(principal.tenantId, async (tx) => {
       const connection = await this.resolve(tx, principal, resourceArn, 'write');
-      await removeResourceTags(tx, principal.tenantId, resourceArn, tagKeys);
-      await recordConnectionEvent(
-        tx,
-        'codecatalyst.connection.tagged',
-        connection,
-        actorOf(principal),
-        {
-          untagged: tagKeys,
-        },
-      );
+      await this.tags.remove(tx, principal.tenantId, resourceArn, tagKeys);
+      await this.recordTagged(tx, principal, connection, { untagged: tagKeys });
     });
   }
 
+  /** ListTagsForResource: a page in key order, with a signed key cursor bound to the resource. */
   async listTags(
     principal: TenantPrincipal,
     resourceArn: string,
     first?: number | null,
     after?: string | null,
   ): Promise<Page<Tag>> {
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
+    return this.db.withTenant(principal.tenantId, async (tx) => {
       await this.resolve(tx, principal, resourceArn, 'read');
-      return listResourceTags(tx, this.cursors, principal.tenantId, resourceArn, first, after);
+      const limit = pageSize(first);
+      const scope = `tags:${principal.tenantId}:${resourceArn}`;
+      const afterKey = decodeNameKey(this.cursors, scope, after, 'nextToken');
+      const rows = await this.tags.page(tx, principal.tenantId, resourceArn, afterKey, limit);
+      return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.key]));
     });
   }
 
   /** Tags of many connections in one query (GraphQL field batching). */
   async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Tag[][]> {
-    return this.prisma.withTenant(tenantId, (tx) => resourceTagsOf(tx, tenantId, resourceArns));
+    return this.db.withTenant(tenantId, (tx) => this.tags.ofMany(tx, tenantId, resourceArns));
   }
 
-  /** The connection an ARN names, if the principal may read (or change) its tags; else NOT_FOUND. */
+  /**
+   * The connection an ARN names, if the principal may read (or change) its tags; else NOT_FOUND.
+   * Tag writes of one connection count its tags one after the other, and order against its
+   * deletion (which then drops every tag, or makes this write find nothing): they lock its row.
+   */
   private async resolve(
     tx: Tx,
     principal: TenantPrincipal,
@@ -110,22 +110,23 @@ export class ConnectionTagService {
         'resourceArn must be a connection ARN: arn:aws:codecatalyst:<region>:<accountId>:/connections/<connectionId>',
       );
     }
-    if (access === 'write') {
-      // Tag writes of one connection count its tags one after the other, and order against its
-      // deletion (which then drops every tag, or makes this write find nothing).
-      await tx.$executeRaw`SELECT 1 FROM "account_connections" WHERE "id" = ${parsed.connectionId}::uuid FOR UPDATE`;
-    }
-    const connection = await this.connections.visibleIn(tx, principal, parsed.connectionId);
+    const found = await findVisibleConnection(
+      this.connections,
+      tx,
+      principal,
+      parsed.connectionId,
+      access === 'write' ? 'update' : null,
+    );
     if (
-      !connection ||
-      connection.accountId !== parsed.accountId ||
-      connection.space.region !== parsed.region
+      !found ||
+      found.connection.accountId !== parsed.accountId ||
+      found.connection.space.region !== parsed.region
     ) {
       throw AppError.notFound(`The resource ${resourceArn} was not found`);
     }
+    const { connection, memberRole } = found;
     if (access === 'write' && principal.kind === 'USER') {
-      const role = await roleInSpace(tx, principal.tenantId, principal.userId, connection.spaceId);
-      requireConnectionManager(role, connection.spaceId);
+      requireConnectionManager(memberRole, connection.spaceId);
     }
     if (
       access === 'write' &&
@@ -137,5 +138,29 @@ export class ConnectionTagService {
       );
     }
     return connection;
+  }
+
+  private async recordTagged(
+    tx: Tx,
+    principal: TenantPrincipal,
+    connection: AccountConnectionRow,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    const audience = await this.spaces.memberIdsWithRole(
+      tx,
+      principal.tenantId,
+      connection.spaceId,
+      CONNECTION_MANAGER_ROLES,
+    );
+    await this.outbox.record(
+      tx,
+      connectionEvent(
+        'codecatalyst.connection.tagged',
+        connection,
+        audience,
+        actorOf(principal),
+        details,
+      ),
+    );
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  afterTimeKey,
   AppError,
   CursorCodec,
   decodeTimeKey,
@@ -12,24 +11,24 @@ import {
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { PrismaService, Space, SpaceMember, Tx, User } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
-import { findUser } from '@accountlink/tenancy';
+import { Database, Space, Tx } from '@accountlink/db';
+import { DomainEvent, DomainEventType, OutboxRepository } from '@accountlink/events';
+import { UserRepository } from '@accountlink/tenancy';
+import { isUuid } from './domain/ids';
 import {
   checkKeepsAdministrator,
   checkSpaceName,
   checkSpaceRegion,
+  requireMember,
   requireSpaceAdministrator,
   SpaceRole,
 } from './domain/space-rules';
-import { isUuid } from './space-access';
+import { MemberRole, MemberWithUser, SpaceRepository } from './repositories/space.repository';
 
 export interface UserCaller {
   tenantId: string;
   userId: string;
 }
-
-export type MemberWithUser = SpaceMember & { user: User };
 
 /** CodeCatalyst spaces and their members. */
 @Injectable()
@@ -37,7 +36,10 @@ export class SpaceService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly spaces: SpaceRepository,
+    private readonly users: UserRepository,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -47,49 +49,45 @@ export class SpaceService {
   async createSpace(caller: UserCaller, input: { name: string; region: string }): Promise<Space> {
     checkSpaceName(input.name);
     checkSpaceRegion(input.region);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      const [space] = await tx.space.createManyAndReturn({
-        data: [
-          {
-            id: randomUUID(),
-            tenantId: caller.tenantId,
-            name: input.name,
-            nameKey: input.name.toLowerCase(),
-            region: input.region,
-          },
-        ],
-        skipDuplicates: true,
-      });
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const space = await this.spaces.insertWithAdministrator(
+        tx,
+        {
+          id: randomUUID(),
+          tenantId: caller.tenantId,
+          name: input.name,
+          nameKey: input.name.toLowerCase(),
+          region: input.region,
+        },
+        caller.userId,
+      );
       if (!space) {
         throw AppError.conflict(`A space named ${input.name} already exists`);
       }
-      await tx.spaceMember.create({
-        data: {
-          tenantId: caller.tenantId,
-          spaceId: space.id,
-          userId: caller.userId,
-          role: 'SPACE_ADMINISTRATOR',
-        },
-      });
-      await this.event(tx, 'codecatalyst.space.created', space, caller.userId);
+      await this.outbox.record(tx, spaceEvent('codecatalyst.space.created', space, caller.userId));
       return space;
     });
   }
 
-  /** A space its members (and tenant administrators) can see; NOT_FOUND for everyone else. */
+  /** A space its members (and tenant administrators) can see; null for everyone else. */
   async getSpace(principal: TenantPrincipal, spaceId: string): Promise<Space | null> {
     if (!isUuid(spaceId)) {
       return null;
     }
-    return this.prisma.withTenant(principal.tenantId, async (tx) => {
-      const space = await tx.space.findFirst({
-        where: { id: spaceId, tenantId: principal.tenantId },
-      });
-      if (!space || !(await this.canSee(tx, principal, spaceId))) {
-        return null;
+    switch (principal.kind) {
+      case 'TENANT_ADMIN':
+        return this.db.withTenant(principal.tenantId, (tx) =>
+          this.spaces.find(tx, principal.tenantId, spaceId),
+        );
+      case 'USER': {
+        const found = await this.db.withTenant(principal.tenantId, (tx) =>
+          this.spaces.findWithMemberRole(tx, principal.tenantId, spaceId, principal.userId),
+        );
+        return found?.role ? found.space : null;
       }
-      return space;
-    });
+      case 'ACCOUNT':
+        return null;
+    }
   }
 
   async listSpaces(
@@ -103,30 +101,16 @@ export class SpaceService {
     if (principal.kind === 'ACCOUNT') {
       return { items: [], cursors: [], hasNextPage: false };
     }
-    const rows = await this.prisma.withTenant(principal.tenantId, (tx) =>
-      tx.space.findMany({
-        where: {
-          tenantId: principal.tenantId,
-          ...(principal.kind === 'USER' ? { members: { some: { userId: principal.userId } } } : {}),
-          ...afterTimeKey(afterKey, 'createdAt'),
-        },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: limit + 1,
-      }),
+    const memberId = principal.kind === 'USER' ? principal.userId : null;
+    const rows = await this.db.withTenant(principal.tenantId, (tx) =>
+      this.spaces.page(tx, principal.tenantId, memberId, afterKey, limit),
     );
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   /** Members of many spaces in one query (GraphQL field batching). */
   async membersOf(tenantId: string, spaceIds: readonly string[]): Promise<MemberWithUser[][]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.spaceMember.findMany({
-        where: { tenantId, spaceId: { in: [...spaceIds] } },
-        include: { user: true },
-        orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-      }),
-    );
-    return spaceIds.map((id) => rows.filter((r) => r.spaceId === id));
+    return this.db.withTenant(tenantId, (tx) => this.spaces.membersOf(tx, tenantId, spaceIds));
   }
 
   async addMember(
@@ -136,14 +120,16 @@ export class SpaceService {
     role: SpaceRole,
   ): Promise<Space> {
     return this.changeMembers(caller, spaceId, async (tx, space) => {
-      if (!(await findUser(tx, caller.tenantId, userId))) {
+      if (!(await this.users.find(tx, caller.tenantId, userId))) {
         throw AppError.notFound(`User ${userId.slice(0, 36)} does not exist`);
       }
-      const { count } = await tx.spaceMember.createMany({
-        data: [{ tenantId: caller.tenantId, spaceId, userId, role }],
-        skipDuplicates: true,
+      const added = await this.spaces.insertMember(tx, {
+        tenantId: caller.tenantId,
+        spaceId,
+        userId,
+        role,
       });
-      if (count === 0) {
+      if (!added) {
         throw AppError.conflict(`User ${userId} is already a member of space ${space.name}`);
       }
     });
@@ -158,10 +144,7 @@ export class SpaceService {
     return this.changeMembers(caller, spaceId, async (tx, _space, members) => {
       requireMember(members, userId);
       checkKeepsAdministrator(members, userId, role);
-      await tx.spaceMember.update({
-        where: { spaceId_userId: { spaceId, userId } },
-        data: { role },
-      });
+      await this.spaces.updateMemberRole(tx, spaceId, userId, role);
     });
   }
 
@@ -169,61 +152,45 @@ export class SpaceService {
     return this.changeMembers(caller, spaceId, async (tx, _space, members) => {
       requireMember(members, userId);
       checkKeepsAdministrator(members, userId, null);
-      await tx.spaceMember.delete({ where: { spaceId_userId: { spaceId, userId } } });
+      await this.spaces.deleteMember(tx, spaceId, userId);
     });
   }
 
-  /** Locks the space row, so concurrent member changes are decided one after the other. */
+  /**
+   * Locks the space row, then reads its members (in a statement of their own, so they are the
+   * committed ones): concurrent member changes are decided one after the other.
+   */
   private async changeMembers(
     caller: UserCaller,
     spaceId: string,
-    change: (tx: Tx, space: Space, members: { userId: string; role: SpaceRole }[]) => Promise<void>,
+    change: (tx: Tx, space: Space, members: MemberRole[]) => Promise<void>,
   ): Promise<Space> {
     if (!isUuid(spaceId)) {
       throw AppError.notFound(`Space ${spaceId.slice(0, 36)} was not found`);
     }
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
-      await tx.$executeRaw`SELECT 1 FROM "spaces" WHERE "id" = ${spaceId}::uuid FOR UPDATE`;
-      const space = await tx.space.findFirst({ where: { id: spaceId, tenantId: caller.tenantId } });
-      const members = space
-        ? await tx.spaceMember.findMany({
-            where: { spaceId },
-            select: { userId: true, role: true },
-          })
-        : [];
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const space = await this.spaces.lock(tx, caller.tenantId, spaceId);
+      const members = space ? await this.spaces.memberRoles(tx, caller.tenantId, spaceId) : [];
       const own = members.find((m) => m.userId === caller.userId)?.role ?? null;
       requireSpaceAdministrator(space ? own : null, spaceId);
-      await change(tx, space as Space, members);
-      await this.event(tx, 'codecatalyst.space.members-changed', space as Space, caller.userId);
-      return space as Space;
-    });
-  }
-
-  private async canSee(tx: Tx, principal: TenantPrincipal, spaceId: string): Promise<boolean> {
-    switch (principal.kind) {
-      case 'TENANT_ADMIN':
-        return true;
-      case 'USER':
-        return (await tx.spaceMember.count({ where: { spaceId, userId: principal.userId } })) > 0;
-      case 'ACCOUNT':
-        return false;
-    }
-  }
-
-  private event(tx: Tx, type: DomainEventType, space: Space, actorUserId: string): Promise<void> {
-    return recordEvent(tx, {
-      tenantId: space.tenantId,
-      type,
-      aggregateType: 'Space',
-      aggregateId: space.id,
-      accountIds: [],
-      payload: { spaceId: space.id, name: space.name, actorUserId },
+      const locked = space as Space;
+      await change(tx, locked, members);
+      await this.outbox.record(
+        tx,
+        spaceEvent('codecatalyst.space.members-changed', locked, caller.userId),
+      );
+      return locked;
     });
   }
 }
 
-function requireMember(members: { userId: string }[], userId: string): void {
-  if (!members.some((m) => m.userId === userId)) {
-    throw AppError.notFound(`User ${userId.slice(0, 36)} is not a member of the space`);
-  }
+function spaceEvent(type: DomainEventType, space: Space, actorUserId: string): DomainEvent {
+  return {
+    tenantId: space.tenantId,
+    type,
+    aggregateType: 'Space',
+    aggregateId: space.id,
+    accountIds: [],
+    payload: { spaceId: space.id, name: space.name, actorUserId },
+  };
 }

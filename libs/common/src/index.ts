@@ -8,3 +8,4 @@ export * from './graphql/relay';
 export * from './aws-wire';
 export * from './aws-validation';
 export * from './graphql/tags';
+export * from './group';

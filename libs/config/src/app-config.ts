@@ -30,6 +30,8 @@ const schema = z.object({
   JOB_LOCK_MS: int(30_000, 1_000),
   STUCK_WORK_MS: int(5 * 60_000, 60_000),
   WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
+  AUTH_CACHE_TTL_MS: int(10_000, 0).pipe(z.number().max(300_000)),
+  AUTH_CACHE_MAX: int(100_000, 1),
 });
 
 export interface AppConfig {
@@ -60,6 +62,10 @@ export interface AppConfig {
   stuckWorkMs: number;
   /** Port of the worker's own /metrics and /health endpoints (0 turns them off). */
   workerMetricsPort: number;
+  /** How long a resolved credential is cached in process (the backstop behind pub/sub revocation). */
+  authCacheTtlMs: number;
+  /** How many resolved credentials one process keeps. */
+  authCacheMax: number;
   /** The repository (or image) root: prisma/migrations is read from here. */
   workspaceRoot: string;
   dataDir: string;
@@ -110,6 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobLockMs: c.JOB_LOCK_MS,
     stuckWorkMs: c.STUCK_WORK_MS,
     workerMetricsPort: c.WORKER_METRICS_PORT,
+    authCacheTtlMs: c.AUTH_CACHE_TTL_MS,
+    authCacheMax: c.AUTH_CACHE_MAX,
     workspaceRoot: workspaceRoot(),
     dataDir,
   };

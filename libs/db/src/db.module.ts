@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { PrismaService } from './prisma.service';
+import { Database } from './database';
+import { HealthRepository } from './repositories/health.repository';
+import { ResourceTagRepository } from './repositories/resource-tag.repository';
 
 @Global()
-@Module({ providers: [PrismaService], exports: [PrismaService] })
+@Module({
+  providers: [Database, ResourceTagRepository, HealthRepository],
+  exports: [Database, ResourceTagRepository, HealthRepository],
+})
 export class DbModule {}

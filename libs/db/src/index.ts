@@ -1,18 +1,20 @@
-export * from './db-errors';
+export * from './database';
 export * from './db.module';
-export * from './owner-pool';
-export * from './prisma.service';
-export { Prisma } from './generated/prisma/client';
-export type {
-  Account,
-  AccessKey,
-  ApiKey,
-  OutboxEvent,
-  Role,
-  Space,
-  SpaceMember,
-  Tenant,
-  User,
-} from './generated/prisma/client';
-export { ApiKeyKind, SpaceRole, SpaceTier } from './generated/prisma/enums';
-export * from './resource-tags';
+export * from './repositories/health.repository';
+export * from './rows';
+export * from './sql-helpers';
+export * from './repositories/resource-tag.repository';
+export type { DB } from './generated/kysely/types';
+export {
+  AccountConnectionStatus,
+  ApiKeyKind,
+  ConnectionRoleKind,
+  DeploymentStatus,
+  EnvironmentAccountConnectionStatus,
+  RoleValidationStatus,
+  SpaceRole,
+  SpaceTier,
+  TemplateVersionStatus,
+} from './generated/kysely/enums';
+export type * as Tables from './generated/kysely/types';
+export * from './testing/test-database';

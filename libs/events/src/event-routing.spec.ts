@@ -1,5 +1,5 @@
 import { EventMessage } from './event-message';
-import { eventChannel, jobsForEvent } from './event-routing';
+import { eventChannel, jobsForEvent, jobsForEvents } from './event-routing';
 
 describe('jobsForEvent', () => {
   it('turns a role event into one role-changed job keyed by the event id', () => {
@@ -48,5 +48,61 @@ describe('jobsForEvent', () => {
 
   it('scopes the pub/sub channel by the Redis prefix', () => {
     expect(eventChannel('accountlink-test')).toBe('accountlink-test:events');
+  });
+});
+
+describe('jobsForEvents', () => {
+  const created = (id: string, tenantId: string, connectionId: string): EventMessage => ({
+    id,
+    occurredAt: new Date(0).toISOString(),
+    tenantId,
+    type: 'proton.connection.created',
+    aggregateType: 'EnvironmentAccountConnection',
+    aggregateId: connectionId,
+    accountIds: [],
+    payload: {},
+  });
+
+  it('keeps a lone validation keyed by its event id', () => {
+    expect(jobsForEvents([created('5', 't1', 'c1')])).toEqual([
+      {
+        name: 'proton.validate-connection-roles',
+        jobId: 'proton.validate-connection-roles.5',
+        data: { tenantId: 't1', connectionIds: ['c1'] },
+      },
+    ]);
+  });
+
+  it('merges the validations of one tenant into one job, per tenant, keyed by first, last and count', () => {
+    const role = {
+      ...created('8', 't1', 'r1'),
+      type: 'iam.role.updated' as const,
+      aggregateType: 'Role',
+      payload: { accountId: '1', roleNameKey: 'r', arn: 'arn' },
+    };
+    const jobs = jobsForEvents([
+      created('5', 't1', 'c1'),
+      created('6', 't2', 'c2'),
+      created('7', 't1', 'c3'),
+      role,
+      created('9', 't1', 'c1'),
+    ]);
+    expect(jobs.map((j) => [j.name, j.jobId, j.data])).toEqual([
+      [
+        'proton.validate-connection-roles',
+        'proton.validate-connection-roles.5-9-3',
+        { tenantId: 't1', connectionIds: ['c1', 'c3'] },
+      ],
+      [
+        'proton.validate-connection-roles',
+        'proton.validate-connection-roles.6',
+        { tenantId: 't2', connectionIds: ['c2'] },
+      ],
+      [
+        'iam.role-changed',
+        'iam.role-changed.8',
+        { tenantId: 't1', accountId: '1', roleNameKey: 'r', roleArn: 'arn', eventId: '8' },
+      ],
+    ]);
   });
 });

@@ -28,7 +28,7 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
         {
           name: 'proton.validate-connection-roles',
           jobId: `proton.validate-connection-roles.${event.id}`,
-          data: { tenantId: event.tenantId, connectionId: event.aggregateId },
+          data: { tenantId: event.tenantId, connectionIds: [event.aggregateId] },
         },
       ];
     case 'codecatalyst.connection.role-associated':
@@ -89,6 +89,49 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
       return [];
     }
   }
+}
+
+/**
+ * The jobs a relayed batch starts (in event order): those of each event, except that the role
+ * validations of one tenant become one job for all its connections, so that a burst of creates
+ * costs the worker one job, not one per connection. A merged job's id is made of its first and
+ * last event ids and their number: a batch relayed again after a failure holds a superset of the
+ * same events, so the same id means the same events (the job dedupes) and a different set gets
+ * its own id.
+ */
+export function jobsForEvents(events: readonly EventMessage[]): JobRequest[] {
+  const jobs: JobRequest[] = [];
+  const validations = new Map<
+    string,
+    { job: JobRequest<'proton.validate-connection-roles'>; ids: string[] }
+  >();
+  for (const event of events) {
+    for (const job of jobsForEvent(event)) {
+      if (job.name !== 'proton.validate-connection-roles') {
+        jobs.push(job);
+        continue;
+      }
+      const data = job.data as JobRequest<'proton.validate-connection-roles'>['data'];
+      const group = validations.get(data.tenantId);
+      if (!group) {
+        const merged = {
+          ...(job as JobRequest<'proton.validate-connection-roles'>),
+          data: { ...data, connectionIds: [...data.connectionIds] },
+        };
+        validations.set(data.tenantId, { job: merged, ids: [event.id] });
+        jobs.push(merged);
+        continue;
+      }
+      for (const id of data.connectionIds) {
+        if (!group.job.data.connectionIds.includes(id)) {
+          group.job.data.connectionIds.push(id);
+        }
+      }
+      group.ids.push(event.id);
+      group.job.jobId = `proton.validate-connection-roles.${group.ids[0]}-${event.id}-${group.ids.length}`;
+    }
+  }
+  return jobs;
 }
 
 export function eventChannel(prefix: string): string {

@@ -3,11 +3,12 @@ import { TenancyModule } from '@accountlink/tenancy';
 import { RoleResolver } from './graphql/role.resolver';
 import { RoleChangeListeners } from './role-change-listeners';
 import { RoleService } from './role.service';
+import { RoleRepository } from './repositories/role.repository';
 
 @Module({
   imports: [TenancyModule],
-  providers: [RoleService, RoleResolver, RoleChangeListeners],
-  exports: [RoleService, RoleChangeListeners],
+  providers: [RoleService, RoleRepository, RoleResolver, RoleChangeListeners],
+  exports: [RoleService, RoleRepository, RoleChangeListeners],
 })
 export class IamModule {}
 

@@ -6,3 +6,4 @@ export * from './jobs/role-changed.handler';
 export * from './role-change-listeners';
 export * from './role.service';
 export * from './domain/role-lookup';
+export * from './repositories/role.repository';

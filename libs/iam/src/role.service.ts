@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { PrismaService, Role, Tx } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
-import { requireAccount } from '@accountlink/tenancy';
+import { Database, Role, Tx } from '@accountlink/db';
+import { DomainEvent, DomainEventType, OutboxRepository } from '@accountlink/events';
+import { AccountRepository, requireAccount } from '@accountlink/tenancy';
+import { RoleRepository } from './repositories/role.repository';
 import {
   roleArn,
   roleNameKey,
@@ -26,7 +27,10 @@ export class RoleService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly roles: RoleRepository,
+    private readonly accounts: AccountRepository,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -37,30 +41,23 @@ export class RoleService {
     check('roleName', validateRoleName(command.roleName));
     check('path', validateRolePath(path));
     checkPolicy('assumeRolePolicyDocument', command.assumeRolePolicyDocument);
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      await requireAccount(tx, tenantId, command.accountId);
-      const key = roleNameKey(command.roleName);
-      const { count } = await tx.role.createMany({
-        data: [
-          {
-            id: randomUUID(),
-            tenantId,
-            accountId: command.accountId,
-            roleName: command.roleName,
-            roleNameKey: key,
-            path,
-            assumeRolePolicyDocument: command.assumeRolePolicyDocument,
-          },
-        ],
-        skipDuplicates: true,
+    return this.db.withTenant(tenantId, async (tx) => {
+      await requireAccount(this.accounts, tx, tenantId, command.accountId);
+      const role = await this.roles.insert(tx, {
+        id: randomUUID(),
+        tenantId,
+        accountId: command.accountId,
+        roleName: command.roleName,
+        roleNameKey: roleNameKey(command.roleName),
+        path,
+        assumeRolePolicyDocument: command.assumeRolePolicyDocument,
       });
-      if (count === 0) {
+      if (!role) {
         throw AppError.conflict(
           `Role with name ${command.roleName} already exists in account ${command.accountId}`,
         );
       }
-      const role = await findRoleOrThrow(tx, tenantId, command.accountId, command.roleName);
-      await recordRoleEvent(tx, 'iam.role.created', role);
+      await this.outbox.record(tx, roleEvent('iam.role.created', role));
       return role;
     });
   }
@@ -72,24 +69,21 @@ export class RoleService {
     policyDocument: string,
   ): Promise<Role> {
     checkPolicy('policyDocument', policyDocument);
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      await requireAccount(tx, tenantId, accountId);
-      const existing = await findRoleOrThrow(tx, tenantId, accountId, roleName);
-      const role = await tx.role.update({
-        where: { id: existing.id },
-        data: { assumeRolePolicyDocument: policyDocument, updatedAt: new Date() },
-      });
-      await recordRoleEvent(tx, 'iam.role.updated', role);
+    return this.db.withTenant(tenantId, async (tx) => {
+      await requireAccount(this.accounts, tx, tenantId, accountId);
+      const existing = await this.requireRole(tx, tenantId, accountId, roleName);
+      const role = await this.roles.updatePolicy(tx, existing.id, policyDocument, new Date());
+      await this.outbox.record(tx, roleEvent('iam.role.updated', role));
       return role;
     });
   }
 
   async deleteRole(tenantId: string, accountId: string, roleName: string): Promise<Role> {
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      await requireAccount(tx, tenantId, accountId);
-      const role = await findRoleOrThrow(tx, tenantId, accountId, roleName);
-      await tx.role.delete({ where: { id: role.id } });
-      await recordRoleEvent(tx, 'iam.role.deleted', role);
+    return this.db.withTenant(tenantId, async (tx) => {
+      await requireAccount(this.accounts, tx, tenantId, accountId);
+      const role = await this.requireRole(tx, tenantId, accountId, roleName);
+      await this.roles.delete(tx, role.id);
+      await this.outbox.record(tx, roleEvent('iam.role.deleted', role));
       return role;
     });
   }
@@ -103,19 +97,33 @@ export class RoleService {
     const limit = pageSize(first);
     const scope = `${tenantId}:roles:${accountId}`;
     const afterKey = decodeNameKey(this.cursors, scope, after);
-    const rows = await this.prisma.withTenant(tenantId, async (tx) => {
-      await requireAccount(tx, tenantId, accountId);
-      return tx.role.findMany({
-        where: { tenantId, accountId, ...(afterKey ? { roleNameKey: { gt: afterKey } } : {}) },
-        orderBy: { roleNameKey: 'asc' },
-        take: limit + 1,
-      });
+    const rows = await this.db.withTenant(tenantId, async (tx) => {
+      await requireAccount(this.accounts, tx, tenantId, accountId);
+      return this.roles.page(tx, tenantId, accountId, afterKey, limit);
     });
     return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.roleNameKey]));
   }
 
   async getRole(tenantId: string, accountId: string, roleName: string): Promise<Role | null> {
-    return this.prisma.withTenant(tenantId, (tx) => findRole(tx, tenantId, accountId, roleName));
+    return this.db.withTenant(tenantId, (tx) =>
+      this.roles.findByNameKey(tx, tenantId, accountId, roleNameKey(roleName)),
+    );
+  }
+
+  private async requireRole(
+    tx: Tx,
+    tenantId: string,
+    accountId: string,
+    roleName: string,
+  ): Promise<Role> {
+    check('roleName', validateRoleName(roleName));
+    const role = await this.roles.findByNameKey(tx, tenantId, accountId, roleNameKey(roleName));
+    if (!role) {
+      throw AppError.notFound(
+        `The role with name ${roleName} cannot be found in account ${accountId}`,
+      );
+    }
+    return role;
   }
 }
 
@@ -123,37 +131,8 @@ export function arnOf(role: Pick<Role, 'accountId' | 'path' | 'roleName'>): stri
   return roleArn(role.accountId, role.path, role.roleName);
 }
 
-export function findRole(
-  tx: Tx,
-  tenantId: string,
-  accountId: string,
-  roleName: string,
-): Promise<Role | null> {
-  return tx.role.findUnique({
-    where: {
-      tenantId_accountId_roleNameKey: { tenantId, accountId, roleNameKey: roleNameKey(roleName) },
-    },
-  });
-}
-
-async function findRoleOrThrow(
-  tx: Tx,
-  tenantId: string,
-  accountId: string,
-  roleName: string,
-): Promise<Role> {
-  check('roleName', validateRoleName(roleName));
-  const role = await findRole(tx, tenantId, accountId, roleName);
-  if (!role) {
-    throw AppError.notFound(
-      `The role with name ${roleName} cannot be found in account ${accountId}`,
-    );
-  }
-  return role;
-}
-
-function recordRoleEvent(tx: Tx, type: DomainEventType, role: Role): Promise<void> {
-  return recordEvent(tx, {
+function roleEvent(type: DomainEventType, role: Role): DomainEvent {
+  return {
     tenantId: role.tenantId,
     type,
     aggregateType: 'Role',
@@ -165,7 +144,7 @@ function recordRoleEvent(tx: Tx, type: DomainEventType, role: Role): Promise<voi
       roleNameKey: role.roleNameKey,
       arn: arnOf(role),
     },
-  });
+  };
 }
 
 function check(field: string, problem: string | null): void {

@@ -19,8 +19,11 @@ export interface JobMap {
     roleArn: string;
     eventId: string;
   };
-  /** Check each role a Proton connection names: it exists and trusts the right service. */
-  'proton.validate-connection-roles': { tenantId: string; connectionId: string };
+  /**
+   * Check each role the Proton connections name: it exists and trusts the right service. The
+   * relay gives one job the connections of one tenant whose roles changed in one relayed batch.
+   */
+  'proton.validate-connection-roles': { tenantId: string; connectionIds: string[] };
   /** Check a role associated with a CodeCatalyst account connection. */
   'codecatalyst.validate-connection-role': {
     tenantId: string;

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, checkString } from '@accountlink/common';
-import { PrismaService } from '@accountlink/db';
-import { findAccount } from '@accountlink/tenancy';
+import { Database } from '@accountlink/db';
+import { AccountRepository } from '@accountlink/tenancy';
 import { TEMPLATE_LIMITS } from './domain/template-rules';
-
-export interface BundleObjectInfo {
-  bucket: string;
-  key: string;
-  size: number;
-  createdAt: Date;
-}
+import { BundleObjectInfo, BundleRepository } from './repositories/bundle.repository';
 
 /**
  * The simulated S3 store of each account, for template bundles: CreateEnvironmentTemplateVersion's
@@ -18,7 +12,11 @@ export interface BundleObjectInfo {
  */
 @Injectable()
 export class BundleService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Database,
+    private readonly bundles: BundleRepository,
+    private readonly accounts: AccountRepository,
+  ) {}
 
   async put(
     tenantId: string,
@@ -36,16 +34,11 @@ export class BundleService {
         `The object has ${size} bytes; a bundle holds at most ${TEMPLATE_LIMITS.bundleObject}`,
       );
     }
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      if (!(await findAccount(tx, tenantId, accountId))) {
+    return this.db.withTenant(tenantId, async (tx) => {
+      if (!(await this.accounts.find(tx, tenantId, accountId))) {
         throw AppError.notFound(`Account ${accountId} does not exist`);
       }
-      return tx.bundleObject.upsert({
-        where: { tenantId_accountId_bucket_key: { tenantId, accountId, bucket, key } },
-        create: { tenantId, accountId, bucket, key, body, size },
-        update: { body, size, createdAt: new Date() },
-        select: { bucket: true, key: true, size: true, createdAt: true },
-      });
+      return this.bundles.put(tx, { tenantId, accountId, bucket, key }, body, size);
     });
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
 import type { Tx } from '@accountlink/db';
-import type { ConnectionRow } from './proton-caller';
+import { ConnectionRepository, ConnectionRow } from './repositories/connection.repository';
+import { EnvironmentRepository } from './repositories/environment.repository';
 
 /**
  * "Is an environment using this connection?" Rejecting such a connection is refused. The
@@ -10,16 +11,22 @@ import type { ConnectionRow } from './proton-caller';
  */
 @Injectable()
 export class ConnectionUsage {
+  constructor(
+    private readonly connections: ConnectionRepository,
+    private readonly environments: EnvironmentRepository,
+  ) {}
+
   async assertNotInUse(tx: Tx, connection: ConnectionRow): Promise<void> {
-    await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${connection.id}::uuid FOR UPDATE`;
-    const users = await tx.environment.findMany({
-      where: { tenantId: connection.tenantId, environmentAccountConnectionId: connection.id },
-      select: { name: true },
-      take: 5,
-    });
+    await this.connections.lock(tx, connection.id, 'update');
+    const users = await this.environments.namesUsingConnection(
+      tx,
+      connection.tenantId,
+      connection.id,
+      5,
+    );
     if (users.length > 0) {
       throw AppError.conflict(
-        `Environment account connection ${connection.id} is used by environment ${users.map((u) => u.name).join(', ')}; delete the environment first`,
+        `Environment account connection ${connection.id} is used by environment ${users.join(', ')}; delete the environment first`,
       );
     }
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  afterTimeKey,
   AppError,
   CursorCodec,
   decodeTimeKey,
@@ -12,8 +11,9 @@ import {
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { DomainEventType, recordEvent } from '@accountlink/events';
+import { Database, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
+import { DomainEventType, OutboxRepository } from '@accountlink/events';
+import type { Insertable, Updateable } from 'kysely';
 import {
   checkCreate,
   checkId,
@@ -31,17 +31,9 @@ import {
   Side,
   transition,
 } from './domain/connection-rules';
-import { ConnectionRow, ProtonCaller } from './proton-caller';
+import { ProtonCaller } from './proton-caller';
 import { ConnectionUsage } from './connection-usage';
-
-interface PreconditionRow {
-  quota: number;
-  used: number;
-  managementExists: boolean;
-  liveId: string | null;
-  liveStatus: string | null;
-  priorId: string | null;
-}
+import { ConnectionRepository, ConnectionRow } from './repositories/connection.repository';
 
 export type RequestedBy = 'ENVIRONMENT_ACCOUNT' | 'MANAGEMENT_ACCOUNT';
 
@@ -62,7 +54,10 @@ export class ConnectionService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly connections: ConnectionRepository,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
     private readonly usage: ConnectionUsage,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -81,31 +76,23 @@ export class ConnectionService {
     // Creates of one environment account in one region are serialized (advisory lock): the quota,
     // the client token and the one-live-connection rule are then decided on committed data only.
     const lockKey = `eac|${caller.tenantId}|${caller.accountId}|${caller.region}`;
-    return this.prisma.withTenant(
+    return this.db.withTenant(
       caller.tenantId,
       async (tx) => {
         // Every precondition in one round trip.
-        const [check] = await tx.$queryRaw<PreconditionRow[]>`
-          SELECT
-            (SELECT "connectionQuota" FROM "tenants" WHERE "id" = ${caller.tenantId}::uuid) AS "quota",
-            (SELECT count(*)::int FROM "environment_account_connections"
-              WHERE "tenantId" = ${caller.tenantId}::uuid AND "environmentAccountId" = ${caller.accountId} AND "region" = ${caller.region}) AS "used",
-            EXISTS (SELECT 1 FROM "accounts" WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${input.managementAccountId}) AS "managementExists",
-            (SELECT "id"::text FROM "environment_account_connections" WHERE "tenantId" = ${caller.tenantId}::uuid AND "liveKey" = ${key}) AS "liveId",
-            (SELECT "status"::text FROM "environment_account_connections" WHERE "tenantId" = ${caller.tenantId}::uuid AND "liveKey" = ${key}) AS "liveStatus",
-            (SELECT "id"::text FROM "environment_account_connections"
-              WHERE "tenantId" = ${caller.tenantId}::uuid AND "environmentAccountId" = ${caller.accountId} AND "clientToken" = ${token}) AS "priorId"`;
-        if (!check) {
-          throw new Error('precondition query returned no row');
-        }
+        const check = await this.connections.createPreconditions(tx, {
+          tenantId: caller.tenantId,
+          accountId: caller.accountId,
+          region: caller.region,
+          managementAccountId: input.managementAccountId,
+          liveKey: key,
+          clientToken: token,
+        });
         if (token && check.priorId) {
-          return replay(
-            await tx.environmentAccountConnection.findUniqueOrThrow({
-              where: { id: check.priorId },
-            }),
-            hash,
-            token,
-          );
+          const prior = await this.connections.findById(tx, check.priorId);
+          if (prior) {
+            return replay(prior, hash, token);
+          }
         }
         if (!check.managementExists) {
           throw AppError.badInput(
@@ -126,31 +113,28 @@ export class ConnectionService {
         }
         const id = randomUUID();
         const now = new Date();
-        const [connection] = await tx.environmentAccountConnection.createManyAndReturn({
-          data: [
-            {
-              id,
-              tenantId: caller.tenantId,
-              region: caller.region,
-              environmentAccountId: caller.accountId,
-              managementAccountId: input.managementAccountId,
-              environmentName: input.environmentName,
-              roleArn: input.roleArn ?? null,
-              codebuildRoleArn: input.codebuildRoleArn ?? null,
-              componentRoleArn: input.componentRoleArn ?? null,
-              status: 'PENDING',
-              liveKey: key,
-              clientToken: token,
-              requestHash: hash,
-              requestedAt: now,
-              lastModifiedAt: now,
-            },
-          ],
-          skipDuplicates: true,
+        const connection = await this.connections.insert(tx, {
+          id,
+          tenantId: caller.tenantId,
+          region: caller.region,
+          environmentAccountId: caller.accountId,
+          managementAccountId: input.managementAccountId,
+          environmentName: input.environmentName,
+          roleArn: input.roleArn ?? null,
+          codebuildRoleArn: input.codebuildRoleArn ?? null,
+          componentRoleArn: input.componentRoleArn ?? null,
+          status: 'PENDING',
+          liveKey: key,
+          clientToken: token,
+          requestHash: hash,
+          requestedAt: now,
+          lastModifiedAt: now,
         });
         if (!connection) {
           // Only the same token used concurrently in another region can get here: the unique key decided.
-          const prior = token ? await this.findByToken(tx, caller, token) : null;
+          const prior = token
+            ? await this.connections.findByToken(tx, caller.tenantId, caller.accountId, token)
+            : null;
           if (prior) {
             return replay(prior, hash, token as string);
           }
@@ -158,17 +142,10 @@ export class ConnectionService {
             'A concurrent request created a conflicting environment account connection; try again',
           );
         }
-        await tx.connectionRoleValidation.createMany({ data: validationRows(connection) });
+        await this.connections.insertValidations(tx, validationRows(connection));
         if (input.tags?.length) {
           const arn = connectionArn(connection.region, connection.environmentAccountId, id);
-          await tx.resourceTag.createMany({
-            data: input.tags.map((t) => ({
-              tenantId: caller.tenantId,
-              resourceArn: arn,
-              key: t.key,
-              value: t.value,
-            })),
-          });
+          await this.tags.put(tx, caller.tenantId, arn, input.tags);
         }
         await this.record(
           tx,
@@ -194,7 +171,7 @@ export class ConnectionService {
 
   async update(caller: ProtonCaller, id: string, roles: ConnectionRoles): Promise<ConnectionRow> {
     checkId('id', id);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(
         tx,
         caller,
@@ -224,10 +201,11 @@ export class ConnectionService {
       });
       for (const { field, kind } of changed) {
         const roleArn = merged[field] as string;
-        await tx.connectionRoleValidation.upsert({
-          where: { connectionId_kind: { connectionId: id, kind } },
-          create: { tenantId: caller.tenantId, connectionId: id, kind, roleArn },
-          update: { roleArn, status: 'PENDING', reason: null, checkedAt: null },
+        await this.connections.resetValidation(tx, {
+          tenantId: caller.tenantId,
+          connectionId: id,
+          kind,
+          roleArn,
         });
       }
       await this.record(
@@ -245,7 +223,7 @@ export class ConnectionService {
   /** Removes the connection; returns it as it was, as AWS does. */
   async delete(caller: ProtonCaller, id: string): Promise<ConnectionRow> {
     checkId('id', id);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(
         tx,
         caller,
@@ -253,28 +231,27 @@ export class ConnectionService {
         ['ENVIRONMENT'],
         'DeleteEnvironmentAccountConnection',
       );
-      const { count } = await tx.environmentAccountConnection.deleteMany({
-        where: { id, version: current.version },
-      });
-      if (count === 0) {
+      if (!(await this.connections.deleteIfVersion(tx, id, current.version))) {
         throw AppError.conflict(
           `Environment account connection ${id} was changed by a concurrent request; try again`,
         );
       }
-      await tx.resourceTag.deleteMany({
-        where: {
-          tenantId: caller.tenantId,
-          resourceArn: connectionArn(current.region, current.environmentAccountId, id),
-        },
-      });
-      await recordEvent(tx, connectionEvent('proton.connection.deleted', current, caller, null));
+      await this.tags.drop(
+        tx,
+        caller.tenantId,
+        connectionArn(current.region, current.environmentAccountId, id),
+      );
+      await this.outbox.record(
+        tx,
+        connectionEvent('proton.connection.deleted', current, caller, null),
+      );
       return current;
     });
   }
 
   async get(caller: ProtonCaller, id: string): Promise<ConnectionRow> {
     checkId('id', id);
-    return this.prisma.withTenant(caller.tenantId, (tx) =>
+    return this.db.withTenant(caller.tenantId, (tx) =>
       this.load(tx, caller, id, ['ENVIRONMENT', 'MANAGEMENT'], 'GetEnvironmentAccountConnection'),
     );
   }
@@ -304,22 +281,19 @@ export class ConnectionService {
       statuses?.join() ?? '',
     ].join(':');
     const after = decodeTimeKey(this.cursors, scope, query.after, 'nextToken');
-    const side: Prisma.EnvironmentAccountConnectionWhereInput =
-      query.requestedBy === 'ENVIRONMENT_ACCOUNT'
-        ? { environmentAccountId: caller.accountId }
-        : { managementAccountId: caller.accountId };
-    const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      tx.environmentAccountConnection.findMany({
-        where: {
-          tenantId: caller.tenantId,
-          region: caller.region,
-          ...side,
-          ...(query.environmentName ? { environmentName: query.environmentName } : {}),
-          ...(statuses ? { status: { in: statuses } } : {}),
-          ...afterTimeKey(after, 'requestedAt'),
-        },
-        orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
-        take: limit + 1,
+    const rows = await this.db.withTenant(caller.tenantId, (tx) =>
+      this.connections.page(tx, {
+        tenantId: caller.tenantId,
+        region: caller.region,
+        side:
+          query.requestedBy === 'ENVIRONMENT_ACCOUNT'
+            ? 'environmentAccountId'
+            : 'managementAccountId',
+        accountId: caller.accountId,
+        environmentName: query.environmentName || null,
+        statuses: statuses ?? [],
+        after,
+        limit,
       }),
     );
     return toPage(rows, limit, (row) =>
@@ -328,33 +302,18 @@ export class ConnectionService {
   }
 
   /** Connections by id, in one query (GraphQL batching: an environment's connection). */
-  async byIds(tenantId: string, ids: readonly string[]): Promise<(ConnectionRow | null)[]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.environmentAccountConnection.findMany({ where: { tenantId, id: { in: [...ids] } } }),
-    );
-    return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+  byIds(tenantId: string, ids: readonly string[]): Promise<(ConnectionRow | null)[]> {
+    return this.db.withTenant(tenantId, (tx) => this.connections.byIds(tx, tenantId, ids));
   }
 
   /** Role validations of many connections in one query (GraphQL field batching). */
-  async validationsOf(tenantId: string, ids: readonly string[]) {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.connectionRoleValidation.findMany({
-        where: { tenantId, connectionId: { in: [...ids] } },
-        orderBy: { kind: 'asc' },
-      }),
-    );
-    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+  validationsOf(tenantId: string, ids: readonly string[]) {
+    return this.db.withTenant(tenantId, (tx) => this.connections.validationsOf(tx, tenantId, ids));
   }
 
   /** History of many connections in one query (GraphQL field batching). */
-  async historyOf(tenantId: string, ids: readonly string[]) {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.connectionTransition.findMany({
-        where: { tenantId, connectionId: { in: [...ids] } },
-        orderBy: { id: 'asc' },
-      }),
-    );
-    return ids.map((id) => rows.filter((r) => r.connectionId === id));
+  historyOf(tenantId: string, ids: readonly string[]) {
+    return this.db.withTenant(tenantId, (tx) => this.connections.historyOf(tx, tenantId, ids));
   }
 
   private async move(
@@ -367,7 +326,7 @@ export class ConnectionService {
       action === 'ACCEPT'
         ? 'AcceptEnvironmentAccountConnection'
         : 'RejectEnvironmentAccountConnection';
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(tx, caller, id, ['MANAGEMENT'], operation);
       const next = transition(current.status, action);
       if (next.kind === 'SAME') {
@@ -377,10 +336,7 @@ export class ConnectionService {
         throw AppError.conflict(`${next.message} (${id})`);
       }
       if (action === 'ACCEPT') {
-        const invalid = await tx.connectionRoleValidation.findFirst({
-          where: { connectionId: id, status: 'INVALID' },
-          orderBy: { kind: 'asc' },
-        });
+        const invalid = await this.connections.firstInvalid(tx, id);
         if (invalid) {
           throw AppError.badInput(
             'id',
@@ -422,18 +378,15 @@ export class ConnectionService {
   private async compareAndSet(
     tx: Tx,
     current: ConnectionRow,
-    data: Prisma.EnvironmentAccountConnectionUpdateManyMutationInput,
+    data: Updateable<Tables.EnvironmentAccountConnection>,
     sameIfStatus?: ConnectionStatus,
   ): Promise<{ row: ConnectionRow; won: boolean }> {
-    const [won] = await tx.environmentAccountConnection.updateManyAndReturn({
-      where: { id: current.id, version: current.version },
-      data: { ...data, version: { increment: 1 }, lastModifiedAt: new Date() },
-    });
+    const won = await this.connections.compareAndSet(tx, current.id, current.version, data);
     if (won) {
       return { row: won, won: true };
     }
     // Someone changed it since we read it; their transaction has committed (we waited on its lock).
-    const fresh = await tx.environmentAccountConnection.findUnique({ where: { id: current.id } });
+    const fresh = await this.connections.findById(tx, current.id);
     if (fresh && sameIfStatus && fresh.status === sameIfStatus) {
       return { row: fresh, won: false };
     }
@@ -451,25 +404,13 @@ export class ConnectionService {
     allowed: readonly Side[],
     operation: string,
   ): Promise<ConnectionRow> {
-    const connection = await tx.environmentAccountConnection.findUnique({ where: { id } });
+    const connection = await this.connections.findById(tx, id);
     // A connection exists only in its region.
     if (!connection || connection.region !== caller.region) {
       throw notFound(id);
     }
     requireSide(connection, caller.accountId, allowed, operation);
     return connection;
-  }
-
-  private findByToken(tx: Tx, caller: ProtonCaller, token: string): Promise<ConnectionRow | null> {
-    return tx.environmentAccountConnection.findUnique({
-      where: {
-        tenantId_environmentAccountId_clientToken: {
-          tenantId: caller.tenantId,
-          environmentAccountId: caller.accountId,
-          clientToken: token,
-        },
-      },
-    });
   }
 
   private async record(
@@ -480,17 +421,15 @@ export class ConnectionService {
     reason: string,
     type: DomainEventType,
   ): Promise<void> {
-    await tx.connectionTransition.create({
-      data: {
-        tenantId: connection.tenantId,
-        connectionId: connection.id,
-        actor: caller.actor,
-        fromStatus: from,
-        toStatus: connection.status,
-        reason,
-      },
+    await this.connections.insertTransition(tx, {
+      tenantId: connection.tenantId,
+      connectionId: connection.id,
+      actor: caller.actor,
+      fromStatus: from,
+      toStatus: connection.status,
+      reason,
     });
-    await recordEvent(tx, connectionEvent(type, connection, caller, from));
+    await this.outbox.record(tx, connectionEvent(type, connection, caller, from));
   }
 }
 
@@ -503,9 +442,7 @@ function replay(prior: ConnectionRow, hash: string, token: string): ConnectionRo
   return prior;
 }
 
-function validationRows(
-  connection: ConnectionRow,
-): Prisma.ConnectionRoleValidationCreateManyInput[] {
+function validationRows(connection: ConnectionRow): Insertable<Tables.ConnectionRoleValidation>[] {
   return ROLE_FIELDS.flatMap(({ field, kind }) => {
     const roleArn = connection[field];
     return roleArn

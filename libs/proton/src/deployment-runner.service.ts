@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, Tx } from '@accountlink/db';
-import { parseRoleArn, roleNameKey } from '@accountlink/iam';
+import { Database, jsonb, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import { parseRoleArn, RoleRepository, roleNameKey } from '@accountlink/iam';
+import type { Updateable } from 'kysely';
 import { TenantSettingsService } from '@accountlink/tenancy';
 import {
   DeploymentStatus,
@@ -12,12 +14,13 @@ import {
 } from './domain/environment-rules';
 import { checkConnectionRole } from './domain/role-check';
 import { EnvironmentSchema, outputsOf, validateSpec } from './domain/template-rules';
-import {
-  DeploymentRow,
-  EnvironmentRow,
-  EnvironmentService,
-  EnvironmentState,
-} from './environment.service';
+import { EnvironmentState } from './environment.service';
+import { environmentEvent } from './proton-events';
+import { ConnectionRepository } from './repositories/connection.repository';
+import { DeploymentRepository, DeploymentRow } from './repositories/deployment.repository';
+import { EnvironmentRepository, EnvironmentRow } from './repositories/environment.repository';
+import { StackKey, StackRepository } from './repositories/stack.repository';
+import { TemplateVersionRepository } from './repositories/template-version.repository';
 
 /** What assuming the deployment role found: the role to record, or why it cannot be used. */
 type RoleOutcome = { ok: true; roleArn: string } | { ok: false; roleArn: string; reason: string };
@@ -32,21 +35,28 @@ type RoleOutcome = { ok: true; roleArn: string } | { ok: false; roleArn: string;
 @Injectable()
 export class DeploymentRunner {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
     private readonly settings: TenantSettingsService,
-    private readonly environments: EnvironmentService,
+    private readonly environments: EnvironmentRepository,
+    private readonly deployments: DeploymentRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly versions: TemplateVersionRepository,
+    private readonly stacks: StackRepository,
+    private readonly roles: RoleRepository,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async run(tenantId: string, deploymentId: string, draw = Math.random()): Promise<void> {
-    const started = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.deployment.findUnique({ where: { id: deploymentId } }),
+    const started = await this.db.withTenant(tenantId, (tx) =>
+      this.deployments.findById(tx, deploymentId),
     );
     if (!started || !isBusy(started.status)) {
       return;
     }
     const { provisioningDelayMs, deploymentFailureRate } = await this.settings.get(tenantId, 0);
     await sleep(provisioningDelayMs);
-    await this.prisma.withTenant(tenantId, async (tx) => {
+    await this.db.withTenant(tenantId, async (tx) => {
       const claimed = await this.claim(tx, deploymentId);
       if (!claimed) {
         return;
@@ -88,7 +98,7 @@ export class DeploymentRunner {
 
   /** The last resort of a job that could not complete (retries exhausted, or stalled again). */
   async abandon(tenantId: string, deploymentId: string, error: string): Promise<void> {
-    await this.prisma.withTenant(tenantId, async (tx) => {
+    await this.db.withTenant(tenantId, async (tx) => {
       const claimed = await this.claim(tx, deploymentId);
       if (!claimed) {
         return;
@@ -110,15 +120,12 @@ export class DeploymentRunner {
     tx: Tx,
     deploymentId: string,
   ): Promise<{ deployment: DeploymentRow; environment: EnvironmentRow } | null> {
-    const deployment = await tx.deployment.findUnique({ where: { id: deploymentId } });
+    const deployment = await this.deployments.findById(tx, deploymentId);
     if (!deployment) {
       return null;
     }
-    await tx.$executeRaw`SELECT 1 FROM "environments" WHERE "id" = ${deployment.environmentId}::uuid FOR UPDATE`;
-    const [fresh, environment] = await Promise.all([
-      tx.deployment.findUnique({ where: { id: deploymentId } }),
-      tx.environment.findUnique({ where: { id: deployment.environmentId } }),
-    ]);
+    const environment = await this.environments.findById(tx, deployment.environmentId, 'update');
+    const fresh = await this.deployments.findById(tx, deploymentId);
     if (!fresh || !isBusy(fresh.status) || !environment) {
       return null;
     }
@@ -140,10 +147,7 @@ export class DeploymentRunner {
     let roleAccount = environment.accountId;
     if (environment.environmentAccountConnectionId) {
       const id = environment.environmentAccountConnectionId;
-      const connection = await tx.environmentAccountConnection.findUnique({
-        where: { id },
-        include: { validations: { where: { kind: 'ROLE' } } },
-      });
+      const connection = await this.connections.findById(tx, id);
       if (!connection) {
         return { ok: false, roleArn, reason: `environment account connection ${id} was deleted` };
       }
@@ -156,7 +160,8 @@ export class DeploymentRunner {
           reason: `environment account connection ${id} is ${connection.status}`,
         };
       }
-      const validation = connection.validations[0];
+      const [validations] = await this.connections.validationsOf(tx, deployment.tenantId, [id]);
+      const validation = validations?.find((v) => v.kind === 'ROLE');
       if (!connection.roleArn || !validation) {
         return {
           ok: false,
@@ -174,15 +179,12 @@ export class DeploymentRunner {
     }
     const parsed = parseRoleArn(roleArn);
     const role = parsed
-      ? await tx.role.findUnique({
-          where: {
-            tenantId_accountId_roleNameKey: {
-              tenantId: deployment.tenantId,
-              accountId: parsed.accountId,
-              roleNameKey: roleNameKey(parsed.roleName),
-            },
-          },
-        })
+      ? await this.roles.findByNameKey(
+          tx,
+          deployment.tenantId,
+          parsed.accountId,
+          roleNameKey(parsed.roleName),
+        )
       : null;
     const check = checkConnectionRole('ROLE', roleArn, role, {
       environmentAccountId: roleAccount,
@@ -198,51 +200,44 @@ export class DeploymentRunner {
    * the spec; customer-managed provisioning only records the spec's values as the outputs.
    */
   private async provision(tx: Tx, environment: EnvironmentRow) {
-    const version = await tx.environmentTemplateVersion.findUniqueOrThrow({
-      where: {
-        templateId_majorVersion_minorVersion: {
-          templateId: environment.templateId,
-          majorVersion: environment.templateMajorVersion,
-          minorVersion: environment.templateMinorVersion,
-        },
-      },
-      select: { schema: true },
-    });
+    const version = await this.versions.find(
+      tx,
+      environment.templateId,
+      environment.templateMajorVersion,
+      environment.templateMinorVersion,
+    );
+    if (!version) {
+      throw new Error(`template version of environment ${environment.id} is gone`);
+    }
     const customerManaged = environment.provisioning === 'CUSTOMER_MANAGED';
     const inputs = validateSpec(
       environment.spec,
-      version.schema as unknown as EnvironmentSchema,
+      version.schema as EnvironmentSchema,
       customerManaged,
     );
     const outputs = outputsOf(inputs);
     if (!customerManaged) {
-      const key = this.stackKey(environment);
-      const json = outputs as unknown as Prisma.InputJsonArray;
-      await tx.stack.upsert({
-        where: { tenantId_accountId_region_name: key },
-        create: {
-          ...key,
-          environmentArn: environmentArn(
-            environment.region,
-            environment.accountId,
-            environment.name,
-          ),
-          status: 'CREATE_COMPLETE',
-          outputs: json,
-        },
-        update: { status: 'UPDATE_COMPLETE', outputs: json, lastModifiedAt: new Date() },
-      });
+      await this.stacks.put(
+        tx,
+        this.stackKey(environment),
+        environmentArn(environment.region, environment.accountId, environment.name),
+        outputs,
+      );
     }
     return outputs;
   }
 
   private async removeInfrastructure(tx: Tx, environment: EnvironmentRow): Promise<void> {
-    await tx.stack.deleteMany({ where: this.stackKey(environment) });
-    await tx.environment.delete({ where: { id: environment.id } });
-    await this.environments.dropTags(tx, environment);
+    await this.stacks.delete(tx, this.stackKey(environment));
+    await this.environments.delete(tx, environment.id);
+    await this.tags.drop(
+      tx,
+      environment.tenantId,
+      environmentArn(environment.region, environment.accountId, environment.name),
+    );
   }
 
-  private stackKey(e: EnvironmentRow) {
+  private stackKey(e: EnvironmentRow): StackKey {
     return {
       tenantId: e.tenantId,
       accountId: e.environmentAccountId,
@@ -261,38 +256,31 @@ export class DeploymentRunner {
     outputs?: { key: string; valueString: string }[],
   ): Promise<void> {
     const now = new Date();
-    const ended = await tx.deployment.update({
-      where: { id: deployment.id },
-      data: {
-        status,
-        statusMessage: message,
-        ...(roleArn ? { roleArn } : {}),
-        lastModifiedAt: now,
-        completedAt: now,
-      },
+    const ended = await this.deployments.update(tx, deployment.id, {
+      status,
+      statusMessage: message,
+      ...(roleArn ? { roleArn } : {}),
+      lastModifiedAt: now,
+      completedAt: now,
     });
     let after = environment;
     if (status !== 'DELETE_COMPLETE') {
-      after = await tx.environment.update({
-        where: { id: environment.id },
-        data: {
-          deploymentStatus: status,
-          deploymentStatusMessage: message,
-          ...(status === 'SUCCEEDED'
-            ? {
-                lastSucceededDeploymentId: deployment.id,
-                lastDeploymentSucceededAt: now,
-                outputs: (outputs ?? []) as unknown as Prisma.InputJsonArray,
-              }
-            : {}),
-          ...rollback(deployment, status),
-          version: { increment: 1 },
-        },
+      after = await this.environments.update(tx, environment.id, {
+        deploymentStatus: status,
+        deploymentStatusMessage: message,
+        ...(status === 'SUCCEEDED'
+          ? {
+              lastSucceededDeploymentId: deployment.id,
+              lastDeploymentSucceededAt: now,
+              outputs: jsonb(outputs ?? []),
+            }
+          : {}),
+        ...rollback(deployment, status),
       });
     } else {
       after = { ...environment, deploymentStatus: 'DELETE_COMPLETE' };
     }
-    await this.environments.recordEnvironmentEvent(tx, after, ended, 'system');
+    await this.outbox.record(tx, environmentEvent(after, ended, 'system'));
   }
 }
 
@@ -304,7 +292,7 @@ export class DeploymentRunner {
 function rollback(
   deployment: DeploymentRow,
   status: DeploymentStatus,
-): Prisma.EnvironmentUpdateInput {
+): Updateable<Tables.Environment> {
   const initial = deployment.initialState as EnvironmentState | null;
   if (deployment.kind !== 'DEPLOY' || !initial || (status !== 'FAILED' && status !== 'CANCELLED')) {
     return {};

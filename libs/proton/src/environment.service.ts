@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AppError,
-  checkString,
   checkTags,
   CursorCodec,
   decodeNameKey,
   decodeTimeKey,
-  afterTimeKey,
   encodeTimeKey,
   ErrorCode,
   Page,
@@ -16,9 +14,10 @@ import {
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { dropResourceTags, Prisma, PrismaService, putResourceTags, Tx } from '@accountlink/db';
-import { recordEvent } from '@accountlink/events';
-import { checkId, LIMITS, PATTERNS } from './domain/connection-rules';
+import { Database, jsonb, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import type { Updateable } from 'kysely';
+import { checkId } from './domain/connection-rules';
 import {
   checkCreateProvisioning,
   DeploymentType,
@@ -29,12 +28,25 @@ import {
   Provisioning,
   targetVersion,
 } from './domain/environment-rules';
+import {
+  checkName,
+  checkOptional,
+  checkProvisioningFields,
+  checkRoleFields,
+} from './domain/field-rules';
 import { TEMPLATE_LIMITS, validateSpec } from './domain/template-rules';
 import { ProtonCaller } from './proton-caller';
-import { checkName, checkOptional, TemplateRow, TemplateService } from './template.service';
-
-export type EnvironmentRow = Prisma.EnvironmentGetPayload<object>;
-export type DeploymentRow = Prisma.DeploymentGetPayload<object>;
+import { environmentEvent } from './proton-events';
+import { ConnectionRepository } from './repositories/connection.repository';
+import { DeploymentRepository, DeploymentRow } from './repositories/deployment.repository';
+import {
+  EnvironmentRepository,
+  EnvironmentRow,
+  TemplateFilter,
+} from './repositories/environment.repository';
+import { TemplateVersionRepository } from './repositories/template-version.repository';
+import { TemplateRow } from './repositories/template.repository';
+import { TemplateAccess } from './template-access';
 
 export interface CreateEnvironmentParams {
   name: string;
@@ -63,12 +75,6 @@ export interface UpdateEnvironmentParams {
   componentRoleArn?: string | null;
 }
 
-/** ListEnvironments' environmentTemplates filter: a template, optionally one major version. */
-export interface TemplateFilter {
-  templateName: string;
-  majorVersion?: number;
-}
-
 /** The environment as a deployment makes it (a deployment's target and initial state). */
 export interface EnvironmentState {
   spec: string;
@@ -87,8 +93,14 @@ export class EnvironmentService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly templates: TemplateService,
+    private readonly db: Database,
+    private readonly environments: EnvironmentRepository,
+    private readonly deployments: DeploymentRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly versions: TemplateVersionRepository,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly templates: TemplateAccess,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -107,19 +119,14 @@ export class EnvironmentService {
     checkRoleFields(input);
     checkTags(input.tags ?? []);
     const lockKey = `env|${caller.tenantId}|${caller.accountId}|${caller.region}`;
-    return this.prisma.withTenant(
+    return this.db.withTenant(
       caller.tenantId,
       async (tx) => {
-        const [quota] = await tx.$queryRaw<{ quota: number; used: number; taken: boolean }[]>`
-          SELECT (SELECT "environmentQuota" FROM "tenants" WHERE "id" = ${caller.tenantId}::uuid) AS "quota",
-                 (SELECT count(*)::int FROM "environments"
-                   WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${caller.accountId} AND "region" = ${caller.region}) AS "used",
-                 EXISTS (SELECT 1 FROM "environments"
-                   WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${caller.accountId} AND "region" = ${caller.region} AND "name" = ${input.name}) AS "taken"`;
-        if (quota?.taken) {
+        const quota = await this.environments.createPreconditions(tx, caller, input.name);
+        if (quota.taken) {
           throw AppError.conflict(`An environment named ${input.name} already exists`);
         }
-        if (quota && quota.used >= quota.quota) {
+        if (quota.used >= quota.quota) {
           throw new AppError(
             ErrorCode.QUOTA_EXCEEDED,
             `You have reached the quota of ${quota.quota} environments for account ${caller.accountId} in ${caller.region}`,
@@ -151,33 +158,31 @@ export class EnvironmentService {
         const now = new Date();
         const id = randomUUID();
         const deploymentId = randomUUID();
-        const environment = await tx.environment.create({
-          data: {
-            id,
-            tenantId: caller.tenantId,
-            accountId: caller.accountId,
-            region: caller.region,
-            name: input.name,
-            templateId: template.id,
-            templateName: template.name,
-            templateMajorVersion: major,
-            templateMinorVersion: minor,
-            provisioning: template.provisioning,
-            description: input.description ?? null,
-            spec: input.spec,
-            environmentAccountConnectionId: provisioning.connectionId,
-            environmentAccountId,
-            protonServiceRoleArn: provisioning.serviceRoleArn,
-            codebuildRoleArn: input.codebuildRoleArn ?? null,
-            componentRoleArn: input.componentRoleArn ?? null,
-            deploymentStatus: 'IN_PROGRESS',
-            lastAttemptedDeploymentId: deploymentId,
-            lastDeploymentAttemptedAt: now,
-            createdAt: now,
-          },
+        const environment = await this.environments.insert(tx, {
+          id,
+          tenantId: caller.tenantId,
+          accountId: caller.accountId,
+          region: caller.region,
+          name: input.name,
+          templateId: template.id,
+          templateName: template.name,
+          templateMajorVersion: major,
+          templateMinorVersion: minor,
+          provisioning: template.provisioning,
+          description: input.description ?? null,
+          spec: input.spec,
+          environmentAccountConnectionId: provisioning.connectionId,
+          environmentAccountId,
+          protonServiceRoleArn: provisioning.serviceRoleArn,
+          codebuildRoleArn: input.codebuildRoleArn ?? null,
+          componentRoleArn: input.componentRoleArn ?? null,
+          deploymentStatus: 'IN_PROGRESS',
+          lastAttemptedDeploymentId: deploymentId,
+          lastDeploymentAttemptedAt: now,
+          createdAt: now,
         });
         if (input.tags?.length) {
-          await putResourceTags(tx, caller.tenantId, this.arnOf(environment), input.tags);
+          await this.tags.put(tx, caller.tenantId, this.arnOf(environment), input.tags);
         }
         await this.startDeployment(tx, environment, deploymentId, 'DEPLOY', caller.actor, null);
         return environment;
@@ -187,7 +192,7 @@ export class EnvironmentService {
   }
 
   async get(caller: ProtonCaller, name: string): Promise<EnvironmentRow> {
-    return this.prisma.withTenant(caller.tenantId, (tx) => this.load(tx, caller, name));
+    return this.db.withTenant(caller.tenantId, (tx) => this.load(tx, caller, name));
   }
 
   /** For GraphQL's nullable lookup. */
@@ -218,25 +223,8 @@ export class EnvironmentService {
     filters?.forEach((f) => checkName('environmentTemplates.templateName', f.templateName));
     const scope = `env:${caller.tenantId}:${caller.accountId}:${caller.region}:${JSON.stringify(filters ?? [])}`;
     const afterName = decodeNameKey(this.cursors, scope, query.after, 'nextToken');
-    const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      tx.environment.findMany({
-        where: {
-          tenantId: caller.tenantId,
-          accountId: caller.accountId,
-          region: caller.region,
-          ...(filters
-            ? {
-                OR: filters.map((f) => ({
-                  templateName: f.templateName,
-                  ...(f.majorVersion !== undefined ? { templateMajorVersion: f.majorVersion } : {}),
-                })),
-              }
-            : {}),
-          ...(afterName ? { name: { gt: afterName } } : {}),
-        },
-        orderBy: { name: 'asc' },
-        take: limit + 1,
-      }),
+    const rows = await this.db.withTenant(caller.tenantId, (tx) =>
+      this.environments.page(tx, caller, filters, afterName, limit),
     );
     return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.name]));
   }
@@ -257,7 +245,7 @@ export class EnvironmentService {
     };
     checkProvisioningFields(requested);
     checkRoleFields(input);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(tx, caller, input.name, true);
       if (isBusy(current.deploymentStatus)) {
         throw AppError.conflict(
@@ -297,9 +285,9 @@ export class EnvironmentService {
           major: input.templateMajorVersion ?? undefined,
           minor: input.templateMinorVersion ?? undefined,
         },
-        { published: await this.templates.publishedVersions(tx, template.id) },
+        { published: await this.versions.published(tx, template.id) },
       );
-      const data: Prisma.EnvironmentUpdateManyMutationInput = {
+      const data: Updateable<Tables.Environment> = {
         ...(input.description !== undefined && input.description !== null
           ? { description: input.description }
           : {}),
@@ -344,7 +332,7 @@ export class EnvironmentService {
   /** DeleteEnvironment: DELETE_IN_PROGRESS now; the worker removes the stack, then the environment. */
   async delete(caller: ProtonCaller, name: string): Promise<EnvironmentRow> {
     checkName('name', name);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(tx, caller, name, true);
       if (isBusy(current.deploymentStatus)) {
         throw AppError.conflict(
@@ -367,7 +355,7 @@ export class EnvironmentService {
   /** CancelEnvironmentDeployment: IN_PROGRESS → CANCELLING; the worker then ends it CANCELLED. */
   async cancel(caller: ProtonCaller, name: string): Promise<EnvironmentRow> {
     checkName('environmentName', name);
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
       const current = await this.load(tx, caller, name, true);
       if (current.deploymentStatus !== 'IN_PROGRESS' || !current.lastAttemptedDeploymentId) {
         throw AppError.conflict(
@@ -375,12 +363,14 @@ export class EnvironmentService {
         );
       }
       const updated = await this.compareAndSet(tx, current, { deploymentStatus: 'CANCELLING' });
-      const [deployment] = await tx.deployment.updateManyAndReturn({
-        where: { id: current.lastAttemptedDeploymentId, status: 'IN_PROGRESS' },
-        data: { status: 'CANCELLING', lastModifiedAt: new Date() },
-      });
+      const deployment = await this.deployments.updateIfStatus(
+        tx,
+        current.lastAttemptedDeploymentId,
+        'IN_PROGRESS',
+        { status: 'CANCELLING', lastModifiedAt: new Date() },
+      );
       if (deployment) {
-        await this.recordEnvironmentEvent(tx, updated, deployment, caller.actor);
+        await this.outbox.record(tx, environmentEvent(updated, deployment, caller.actor));
       }
       return updated;
     });
@@ -393,7 +383,7 @@ export class EnvironmentService {
   ): Promise<{ key: string; valueString: string }[]> {
     checkName('environmentName', name);
     const environment = await this.get(caller, name);
-    return environment.outputs as unknown as { key: string; valueString: string }[];
+    return environment.outputs as { key: string; valueString: string }[];
   }
 
   /** ListDeployments of this management account (optionally of one environment), oldest first. */
@@ -407,30 +397,19 @@ export class EnvironmentService {
     const limit = pageSize(query.first);
     const scope = `dep:${caller.tenantId}:${caller.accountId}:${caller.region}:${query.environmentName ?? ''}`;
     const after = decodeTimeKey(this.cursors, scope, query.after, 'nextToken');
-    const rows = await this.prisma.withTenant(caller.tenantId, async (tx) => {
-      let environmentId: string | undefined;
-      if (query.environmentName) {
-        environmentId = (await this.load(tx, caller, query.environmentName)).id;
-      }
-      return tx.deployment.findMany({
-        where: {
-          tenantId: caller.tenantId,
-          accountId: caller.accountId,
-          region: caller.region,
-          ...(environmentId ? { environmentId } : {}),
-          ...afterTimeKey(after, 'createdAt'),
-        },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: limit + 1,
-      });
+    const rows = await this.db.withTenant(caller.tenantId, async (tx) => {
+      const environmentId = query.environmentName
+        ? (await this.load(tx, caller, query.environmentName)).id
+        : null;
+      return this.deployments.page(tx, caller, environmentId, after, limit);
     });
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   async getDeployment(caller: ProtonCaller, id: string): Promise<DeploymentRow> {
     checkId('id', id);
-    const deployment = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      tx.deployment.findUnique({ where: { id } }),
+    const deployment = await this.db.withTenant(caller.tenantId, (tx) =>
+      this.deployments.findById(tx, id),
     );
     if (
       !deployment ||
@@ -443,47 +422,29 @@ export class EnvironmentService {
   }
 
   /** Environments using each connection, in one query (GraphQL field batching). */
-  async usersOf(tenantId: string, connectionIds: readonly string[]): Promise<EnvironmentRow[][]> {
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.environment.findMany({
-        where: { tenantId, environmentAccountConnectionId: { in: [...connectionIds] } },
-        orderBy: { name: 'asc' },
-      }),
+  usersOf(tenantId: string, connectionIds: readonly string[]): Promise<EnvironmentRow[][]> {
+    return this.db.withTenant(tenantId, (tx) =>
+      this.environments.usingConnections(tx, tenantId, connectionIds),
     );
-    return connectionIds.map((id) => rows.filter((r) => r.environmentAccountConnectionId === id));
   }
 
-  /** Deployments of many environments, newest first, in one query (GraphQL field batching). */
-  async deploymentsOf(
+  /** The newest `last` deployments of many environments, newest first (GraphQL field batching). */
+  deploymentsOf(
     tenantId: string,
     environmentIds: readonly string[],
     last: number,
   ): Promise<DeploymentRow[][]> {
-    // The newest `last` of each environment, in one query (index: tenantId, environmentId, createdAt).
-    const rows = await this.prisma.withTenant(
-      tenantId,
-      (tx) =>
-        tx.$queryRaw<DeploymentRow[]>`
-        SELECT d.* FROM unnest(${[...environmentIds]}::uuid[]) WITH ORDINALITY AS e("id", "ord"),
-          LATERAL (SELECT * FROM "deployments"
-                    WHERE "tenantId" = ${tenantId}::uuid AND "environmentId" = e."id"
-                    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${last}) d
-        ORDER BY e."ord", d."createdAt" DESC, d."id" DESC`,
+    return this.db.withTenant(tenantId, (tx) =>
+      this.deployments.latestOf(tx, tenantId, environmentIds, last),
     );
-    return environmentIds.map((id) => rows.filter((r) => r.environmentId === id));
   }
 
   arnOf(e: EnvironmentRow): string {
     return environmentArn(e.region, e.accountId, e.name);
   }
 
-  /** Removes the tags of an environment that is gone (the worker, at DELETE_COMPLETE). */
-  async dropTags(tx: Tx, e: EnvironmentRow): Promise<void> {
-    await dropResourceTags(tx, e.tenantId, this.arnOf(e));
-  }
-
   private async recommendedMinor(tx: Tx, template: TemplateRow, major: number): Promise<number> {
-    const published = (await this.templates.publishedVersions(tx, template.id)).filter(
+    const published = (await this.versions.published(tx, template.id)).filter(
       (v) => v.major === major,
     );
     if (published.length === 0) {
@@ -506,10 +467,7 @@ export class EnvironmentService {
     connectionId: string,
     environmentName: string,
   ) {
-    await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${connectionId}::uuid FOR SHARE`;
-    const connection = await tx.environmentAccountConnection.findUnique({
-      where: { id: connectionId },
-    });
+    const connection = await this.connections.findById(tx, connectionId, 'share');
     if (
       !connection ||
       connection.managementAccountId !== caller.accountId ||
@@ -541,10 +499,10 @@ export class EnvironmentService {
     if (!environment.environmentAccountConnectionId) {
       return;
     }
-    const connection = await tx.environmentAccountConnection.findUnique({
-      where: { id: environment.environmentAccountConnectionId },
-      select: { status: true },
-    });
+    const connection = await this.connections.findById(
+      tx,
+      environment.environmentAccountConnectionId,
+    );
     if (connection?.status !== 'CONNECTED') {
       throw AppError.conflict(
         `Environment ${environment.name} cannot be managed: its environment account connection ${environment.environmentAccountConnectionId} ${connection ? `is ${connection.status}` : 'was deleted'}. A new connection from account ${environment.environmentAccountId} for environment ${environment.name} must be accepted, and the environment updated to it (environmentAccountConnectionId).`,
@@ -560,19 +518,12 @@ export class EnvironmentService {
     forUpdate = false,
   ): Promise<EnvironmentRow> {
     checkName('name', name);
-    if (forUpdate) {
-      await tx.$executeRaw`SELECT 1 FROM "environments" WHERE "tenantId" = ${caller.tenantId}::uuid AND "accountId" = ${caller.accountId} AND "region" = ${caller.region} AND "name" = ${name} FOR UPDATE`;
-    }
-    const environment = await tx.environment.findUnique({
-      where: {
-        tenantId_accountId_region_name: {
-          tenantId: caller.tenantId,
-          accountId: caller.accountId,
-          region: caller.region,
-          name,
-        },
-      },
-    });
+    const environment = await this.environments.findByName(
+      tx,
+      caller,
+      name,
+      forUpdate ? 'update' : null,
+    );
     if (!environment) {
       throw AppError.notFound(`The environment ${name} was not found`);
     }
@@ -582,12 +533,9 @@ export class EnvironmentService {
   private async compareAndSet(
     tx: Tx,
     current: EnvironmentRow,
-    data: Prisma.EnvironmentUpdateManyMutationInput,
+    data: Updateable<Tables.Environment>,
   ): Promise<EnvironmentRow> {
-    const [updated] = await tx.environment.updateManyAndReturn({
-      where: { id: current.id, version: current.version },
-      data: { ...data, version: { increment: 1 } },
-    });
+    const updated = await this.environments.compareAndSet(tx, current.id, current.version, data);
     if (!updated) {
       throw AppError.conflict(
         `Environment ${current.name} was changed by a concurrent request; try again`,
@@ -604,60 +552,28 @@ export class EnvironmentService {
     actor: string,
     before: EnvironmentRow | null,
   ): Promise<void> {
-    const deployment = await tx.deployment.create({
-      data: {
-        id: deploymentId,
-        tenantId: environment.tenantId,
-        accountId: environment.accountId,
-        region: environment.region,
-        environmentId: environment.id,
-        environmentName: environment.name,
-        kind,
-        status: kind === 'DELETE' ? 'DELETE_IN_PROGRESS' : 'IN_PROGRESS',
-        targetAccountId: environment.environmentAccountId,
-        environmentCreatedAt: environment.createdAt,
-        roleArn: environment.protonServiceRoleArn ?? '',
-        connectionId: environment.environmentAccountConnectionId,
-        targetState: stateOf(environment) as unknown as Prisma.InputJsonObject,
-        initialState: before?.lastSucceededDeploymentId
-          ? (stateOf(before) as unknown as Prisma.InputJsonObject)
-          : Prisma.JsonNull,
-        createdAt: environment.lastDeploymentAttemptedAt,
-        lastModifiedAt: environment.lastDeploymentAttemptedAt,
-      },
-    });
-    await this.recordEnvironmentEvent(
-      tx,
-      environment,
-      deployment,
-      actor,
-      'proton.environment.deployment-started',
-    );
-  }
-
-  async recordEnvironmentEvent(
-    tx: Tx,
-    environment: EnvironmentRow,
-    deployment: DeploymentRow,
-    actor: string,
-    type:
-      | 'proton.environment.deployment-started'
-      | 'proton.environment.changed' = 'proton.environment.changed',
-  ): Promise<void> {
-    await recordEvent(tx, {
+    const deployment = await this.deployments.insert(tx, {
+      id: deploymentId,
       tenantId: environment.tenantId,
-      type,
-      aggregateType: 'Environment',
-      aggregateId: environment.id,
-      // Only the management account (and tenant administrators) see an environment.
-      accountIds: [environment.accountId],
-      payload: {
-        deploymentId: deployment.id,
-        deploymentStatus: deployment.status,
-        actor,
-        environment: environmentSnapshot(environment),
-      },
+      accountId: environment.accountId,
+      region: environment.region,
+      environmentId: environment.id,
+      environmentName: environment.name,
+      kind,
+      status: kind === 'DELETE' ? 'DELETE_IN_PROGRESS' : 'IN_PROGRESS',
+      targetAccountId: environment.environmentAccountId,
+      environmentCreatedAt: environment.createdAt,
+      roleArn: environment.protonServiceRoleArn ?? '',
+      connectionId: environment.environmentAccountConnectionId,
+      targetState: jsonb(stateOf(environment)),
+      initialState: before?.lastSucceededDeploymentId ? jsonb(stateOf(before)) : null,
+      createdAt: environment.lastDeploymentAttemptedAt,
+      lastModifiedAt: environment.lastDeploymentAttemptedAt,
     });
+    await this.outbox.record(
+      tx,
+      environmentEvent(environment, deployment, actor, 'proton.environment.deployment-started'),
+    );
   }
 }
 
@@ -668,61 +584,4 @@ export function stateOf(e: EnvironmentRow): EnvironmentState {
     templateMajorVersion: e.templateMajorVersion,
     templateMinorVersion: e.templateMinorVersion,
   };
-}
-
-/** An environment as an event carries it: JSON-safe (dates as ISO strings). */
-export type EnvironmentSnapshot = Omit<
-  EnvironmentRow,
-  'createdAt' | 'lastDeploymentAttemptedAt' | 'lastDeploymentSucceededAt'
-> & {
-  createdAt: string;
-  lastDeploymentAttemptedAt: string;
-  lastDeploymentSucceededAt: string | null;
-};
-
-export function environmentSnapshot(e: EnvironmentRow): EnvironmentSnapshot {
-  return {
-    ...e,
-    createdAt: e.createdAt.toISOString(),
-    lastDeploymentAttemptedAt: e.lastDeploymentAttemptedAt.toISOString(),
-    lastDeploymentSucceededAt: e.lastDeploymentSucceededAt?.toISOString() ?? null,
-  };
-}
-
-export function fromSnapshot(s: EnvironmentSnapshot): EnvironmentRow {
-  return {
-    ...s,
-    createdAt: new Date(s.createdAt),
-    lastDeploymentAttemptedAt: new Date(s.lastDeploymentAttemptedAt),
-    lastDeploymentSucceededAt: s.lastDeploymentSucceededAt
-      ? new Date(s.lastDeploymentSucceededAt)
-      : null,
-  };
-}
-
-function checkProvisioningFields(p: Provisioning): void {
-  if (p.connectionId) {
-    checkId('environmentAccountConnectionId', p.connectionId);
-  }
-  if (p.serviceRoleArn) {
-    checkString(
-      'protonServiceRoleArn',
-      p.serviceRoleArn,
-      PATTERNS.resourceArn,
-      1,
-      LIMITS.resourceArn,
-    );
-  }
-}
-
-function checkRoleFields(input: {
-  codebuildRoleArn?: string | null;
-  componentRoleArn?: string | null;
-}): void {
-  for (const field of ['codebuildRoleArn', 'componentRoleArn'] as const) {
-    const value = input[field];
-    if (value) {
-      checkString(field, value, PATTERNS.roleArn, 1, LIMITS.roleArn);
-    }
-  }
 }

@@ -1,5 +1,3 @@
-import type { Prisma } from '@accountlink/db';
-
 /** An account acting in a region: who calls every Proton operation, from either edge. */
 export interface ProtonCaller {
   tenantId: string;
@@ -9,4 +7,4 @@ export interface ProtonCaller {
   actor: string;
 }
 
-export type ConnectionRow = Prisma.EnvironmentAccountConnectionGetPayload<object>;
+export type { ConnectionRow } from './repositories/connection.repository';

@@ -11,6 +11,10 @@ import { ValidateConnectionRolesHandler } from './jobs/validate-connection-roles
 import { RoleValidationService } from './role-validation.service';
 import { TagService } from './tag.service';
 import { TemplateService } from './template.service';
+import { TemplateVersionService } from './template-version.service';
+import { TemplateRegistrationService } from './template-registration.service';
+import { TemplateAccess } from './template-access';
+import { PROTON_REPOSITORIES } from './repositories';
 import { EnvironmentService } from './environment.service';
 import { DeploymentRunner } from './deployment-runner.service';
 import { BundleService } from './bundle.service';
@@ -26,6 +30,9 @@ const CORE = [
   TagService,
   RoleValidationService,
   TemplateService,
+  TemplateVersionService,
+  TemplateRegistrationService,
+  TemplateAccess,
   EnvironmentService,
   DeploymentRunner,
   BundleService,
@@ -40,8 +47,8 @@ const HANDLERS = [
 /** Proton in the worker: the services and the role validation job. */
 @Module({
   imports: [TenancyModule, IamModule],
-  providers: [...CORE, ...HANDLERS],
-  exports: [...CORE, ...HANDLERS],
+  providers: [...CORE, ...PROTON_REPOSITORIES, ...HANDLERS],
+  exports: [...CORE, ...PROTON_REPOSITORIES, ...HANDLERS],
 })
 export class ProtonCoreModule {}
 

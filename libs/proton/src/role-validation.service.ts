@@ -1,89 +1,109 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { PrismaService, Tx } from '@accountlink/db';
-import { recordEvent } from '@accountlink/events';
-import { parseRoleArn, roleNameKey, RoleChangeListeners } from '@accountlink/iam';
+import { Database, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
+import { parseRoleArn, RoleChangeListeners, RoleRepository, roleNameKey } from '@accountlink/iam';
 import { connectionEvent } from './connection.service';
 import { checkConnectionRole } from './domain/role-check';
+import { ConnectionRepository } from './repositories/connection.repository';
 
 /**
- * Validates the roles a connection names, the way AWS would when assuming them, and records
+ * Validates the roles connections name, the way AWS would when assuming them, and records
  * PENDING → VALID | INVALID with the reason. Runs in the worker: after create, update and accept,
  * and whenever IAM changes a role that a connection names.
  */
 @Injectable()
 export class RoleValidationService implements OnModuleInit {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly connections: ConnectionRepository,
+    private readonly roles: RoleRepository,
+    private readonly outbox: OutboxRepository,
     private readonly listeners: RoleChangeListeners,
   ) {}
 
   onModuleInit(): void {
     this.listeners.register('proton-connections', async (tx, change) => {
-      const named = await tx.connectionRoleValidation.findMany({
-        where: { tenantId: change.tenantId, roleArn: change.roleArn },
-        select: { connectionId: true },
-        distinct: ['connectionId'],
-        // One lock order for every transaction that revalidates several connections.
-        orderBy: { connectionId: 'asc' },
-      });
-      for (const { connectionId } of named) {
-        await this.revalidate(tx, change.tenantId, connectionId);
-      }
+      const named = await this.connections.idsNamingRole(tx, change.tenantId, change.roleArn);
+      await this.revalidate(tx, change.tenantId, named);
     });
   }
 
-  async validateConnection(tenantId: string, connectionId: string): Promise<void> {
-    await this.prisma.withTenant(tenantId, (tx) => this.revalidate(tx, tenantId, connectionId));
+  /** Validates the connections of one tenant in one transaction (a job may carry several). */
+  async validateConnections(tenantId: string, connectionIds: readonly string[]): Promise<void> {
+    await this.db.withTenant(tenantId, (tx) => this.revalidate(tx, tenantId, connectionIds));
   }
 
-  /** Idempotent: re-checks every role and records an event only when a result changed. */
-  async revalidate(tx: Tx, tenantId: string, connectionId: string): Promise<void> {
-    // Lock the connection first: a validation job and an IAM change can re-check it at once, and
-    // only the first of them may see a result change (one event per change).
-    await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${connectionId}::uuid FOR UPDATE`;
-    const connection = await tx.environmentAccountConnection.findUnique({
-      where: { id: connectionId },
-      include: { validations: true },
-    });
-    if (!connection) {
+  /**
+   * Idempotent: re-checks every role of the connections and records an event for each connection
+   * whose results changed. The connections are locked first, in id order (the library's lock
+   * order): a validation job and an IAM change can re-check one at once, and only the first of
+   * them may see a result change (one event per change).
+   */
+  async revalidate(tx: Tx, tenantId: string, connectionIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(connectionIds)].sort();
+    if (ids.length === 0) {
+      return;
+    }
+    const connections = (await this.connections.lockMany(tx, tenantId, ids)).filter(
+      (c) => c !== null,
+    );
+    if (connections.length === 0) {
       return; // deleted since the job was queued
     }
-    const keys = connection.validations
-      .map((v) => parseRoleArn(v.roleArn))
-      .filter(
-        (p): p is NonNullable<typeof p> =>
-          p !== null && p.accountId === connection.environmentAccountId,
-      )
-      .map((p) => roleNameKey(p.roleName));
-    const roles = await tx.role.findMany({
-      where: { tenantId, accountId: connection.environmentAccountId, roleNameKey: { in: keys } },
-    });
-    const now = new Date();
-    let changed = false;
-    for (const validation of connection.validations) {
-      const parsed = parseRoleArn(validation.roleArn);
-      const role = parsed
-        ? (roles.find((r) => r.roleNameKey === roleNameKey(parsed.roleName)) ?? null)
-        : null;
-      const result = checkConnectionRole(validation.kind, validation.roleArn, role, connection);
-      const differs = result.status !== validation.status || result.reason !== validation.reason;
-      changed ||= differs;
-      // Only the ARN that was checked is written: an update racing this job keeps its PENDING.
-      await tx.connectionRoleValidation.updateMany({
-        where: { connectionId, kind: validation.kind, roleArn: validation.roleArn },
-        data: { status: result.status, reason: result.reason, checkedAt: now },
-      });
+    const validations = await this.connections.validationsOf(
+      tx,
+      tenantId,
+      connections.map((c) => c.id),
+    );
+    const keys = connections.flatMap((connection, i) =>
+      (validations[i] ?? [])
+        .map((v) => parseRoleArn(v.roleArn))
+        .filter(
+          (p): p is NonNullable<typeof p> =>
+            p !== null && p.accountId === connection.environmentAccountId,
+        )
+        .map((p) => ({ accountId: p.accountId, roleNameKey: roleNameKey(p.roleName) })),
+    );
+    const roles = await this.roles.findByKeys(tx, tenantId, keys);
+    const results = [];
+    const changed = [];
+    for (const [i, connection] of connections.entries()) {
+      let differs = false;
+      for (const validation of validations[i] ?? []) {
+        const parsed = parseRoleArn(validation.roleArn);
+        const role = parsed
+          ? (roles.find(
+              (r) =>
+                r.accountId === connection.environmentAccountId &&
+                r.roleNameKey === roleNameKey(parsed.roleName),
+            ) ?? null)
+          : null;
+        const result = checkConnectionRole(validation.kind, validation.roleArn, role, connection);
+        differs ||= result.status !== validation.status || result.reason !== validation.reason;
+        results.push({
+          connectionId: connection.id,
+          kind: validation.kind,
+          roleArn: validation.roleArn,
+          status: result.status,
+          reason: result.reason,
+        });
+      }
+      if (differs) {
+        changed.push(connection);
+      }
     }
-    if (changed) {
-      await recordEvent(
-        tx,
+    // Only the ARN that was checked is written: an update racing this job keeps its PENDING.
+    await this.connections.setValidationResults(tx, results, new Date());
+    await this.outbox.record(
+      tx,
+      ...changed.map((connection) =>
         connectionEvent(
           'proton.connection.role-validation-changed',
           connection,
           { actor: 'system' },
           null,
         ),
-      );
-    }
+      ),
+    );
   }
 }

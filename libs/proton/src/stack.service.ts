@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { Prisma, PrismaService } from '@accountlink/db';
+import { Database } from '@accountlink/db';
 import { ProtonCaller } from './proton-caller';
-
-export type StackRow = Prisma.StackGetPayload<object>;
+import { StackRepository, StackRow } from './repositories/stack.repository';
 
 /**
  * The simulated CloudFormation stacks in an account: what the environment account sees of an
@@ -15,7 +14,8 @@ export class StackService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly stacks: StackRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -30,33 +30,13 @@ export class StackService {
     const limit = pageSize(first);
     const scope = `stk:${caller.tenantId}:${caller.accountId}:${caller.region}`;
     const afterName = decodeNameKey(this.cursors, scope, after);
-    const rows = await this.prisma.withTenant(caller.tenantId, (tx) =>
-      tx.stack.findMany({
-        where: {
-          tenantId: caller.tenantId,
-          accountId: caller.accountId,
-          region: caller.region,
-          ...(afterName ? { name: { gt: afterName } } : {}),
-        },
-        orderBy: { name: 'asc' },
-        take: limit + 1,
-      }),
+    const rows = await this.db.withTenant(caller.tenantId, (tx) =>
+      this.stacks.page(tx, caller, afterName, limit),
     );
     return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.name]));
   }
 
   async get(caller: ProtonCaller, name: string): Promise<StackRow | null> {
-    return this.prisma.withTenant(caller.tenantId, (tx) =>
-      tx.stack.findUnique({
-        where: {
-          tenantId_accountId_region_name: {
-            tenantId: caller.tenantId,
-            accountId: caller.accountId,
-            region: caller.region,
-            name,
-          },
-        },
-      }),
-    );
+    return this.db.withTenant(caller.tenantId, (tx) => this.stacks.find(tx, { ...caller, name }));
   }
 }

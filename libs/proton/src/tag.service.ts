@@ -2,26 +2,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AppError,
   checkString,
+  checkTagCount,
   checkTagKeys,
   checkTags,
   CursorCodec,
+  decodeNameKey,
   Page,
+  pageSize,
   Tag,
+  toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import {
-  listResourceTags,
-  Prisma,
-  PrismaService,
-  putResourceTags,
-  removeResourceTags,
-  resourceTagsOf,
-  Tx,
-} from '@accountlink/db';
-import { recordEvent } from '@accountlink/events';
+import { Database, ResourceTagRepository, Tx } from '@accountlink/db';
+import { OutboxRepository } from '@accountlink/events';
 import { connectionEvent } from './connection.service';
 import { LIMITS, parseConnectionArn, PATTERNS, requireSide } from './domain/connection-rules';
-import { ConnectionRow, ProtonCaller } from './proton-caller';
+import { ProtonCaller } from './proton-caller';
+import { ConnectionRepository, ConnectionRow } from './repositories/connection.repository';
+import { EnvironmentRepository } from './repositories/environment.repository';
+import { TemplateVersionRepository } from './repositories/template-version.repository';
+import { TemplateRepository } from './repositories/template.repository';
 
 /**
  * Customer-managed tags of Proton resources: connections (their environment account sees and
@@ -32,7 +32,13 @@ export class TagService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly tags: ResourceTagRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly environments: EnvironmentRepository,
+    private readonly templates: TemplateRepository,
+    private readonly versions: TemplateVersionRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -40,11 +46,12 @@ export class TagService {
 
   async tagResource(caller: ProtonCaller, resourceArn: string, tags: Tag[]): Promise<void> {
     checkTags(tags);
-    await this.prisma.withTenant(caller.tenantId, async (tx) => {
+    await this.db.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.resolve(tx, caller, resourceArn, 'TagResource');
-      await putResourceTags(tx, caller.tenantId, resourceArn, tags);
+      checkTagCount(await this.tags.keys(tx, caller.tenantId, resourceArn), tags);
+      await this.tags.put(tx, caller.tenantId, resourceArn, tags);
       if (connection) {
-        await recordEvent(
+        await this.outbox.record(
           tx,
           connectionEvent('proton.connection.tagged', connection, caller, null),
         );
@@ -54,11 +61,11 @@ export class TagService {
 
   async untagResource(caller: ProtonCaller, resourceArn: string, tagKeys: string[]): Promise<void> {
     checkTagKeys(tagKeys);
-    await this.prisma.withTenant(caller.tenantId, async (tx) => {
+    await this.db.withTenant(caller.tenantId, async (tx) => {
       const connection = await this.resolve(tx, caller, resourceArn, 'UntagResource');
-      await removeResourceTags(tx, caller.tenantId, resourceArn, tagKeys);
+      await this.tags.remove(tx, caller.tenantId, resourceArn, tagKeys);
       if (connection) {
-        await recordEvent(
+        await this.outbox.record(
           tx,
           connectionEvent('proton.connection.tagged', connection, caller, null),
         );
@@ -72,15 +79,19 @@ export class TagService {
     first?: number | null,
     after?: string | null,
   ): Promise<Page<Tag>> {
-    return this.prisma.withTenant(caller.tenantId, async (tx) => {
+    const limit = pageSize(first);
+    const scope = `tags:${caller.tenantId}:${resourceArn}`;
+    const afterKey = decodeNameKey(this.cursors, scope, after, 'nextToken');
+    const rows = await this.db.withTenant(caller.tenantId, async (tx) => {
       await this.resolve(tx, caller, resourceArn, 'ListTagsForResource');
-      return listResourceTags(tx, this.cursors, caller.tenantId, resourceArn, first, after);
+      return this.tags.page(tx, caller.tenantId, resourceArn, afterKey, limit);
     });
+    return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.key]));
   }
 
   /** Tags of many resources in one query (GraphQL field batching). */
   async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Tag[][]> {
-    return this.prisma.withTenant(tenantId, (tx) => resourceTagsOf(tx, tenantId, resourceArns));
+    return this.db.withTenant(tenantId, (tx) => this.tags.ofMany(tx, tenantId, resourceArns));
   }
 
   /** The connection an ARN names (null for an environment or template), if the caller may tag it. */
@@ -108,13 +119,12 @@ export class TagService {
     if (!parsed || parsed.region !== caller.region) {
       throw notFound;
     }
-    if (operation !== 'ListTagsForResource') {
-      // Tag writes of one connection count its tags one after the other.
-      await tx.$executeRaw`SELECT 1 FROM "environment_account_connections" WHERE "id" = ${parsed.id}::uuid FOR UPDATE`;
-    }
-    const connection = await tx.environmentAccountConnection.findUnique({
-      where: { id: parsed.id },
-    });
+    // Tag writes of one connection count its tags one after the other.
+    const connection = await this.connections.findById(
+      tx,
+      parsed.id,
+      operation !== 'ListTagsForResource' ? 'update' : null,
+    );
     if (
       !connection ||
       connection.region !== parsed.region ||
@@ -137,25 +147,26 @@ export class TagService {
     arn: OwnedArn,
     write: boolean,
   ): Promise<boolean> {
-    const { tenantId, accountId, region } = caller;
-    const lock = write ? Prisma.sql`FOR UPDATE` : Prisma.empty;
+    const lock = write ? 'update' : null;
     if (arn.kind === 'environment') {
-      const rows = await tx.$queryRaw<{ status: string }[]>`
-        SELECT "deploymentStatus"::text AS "status" FROM "environments"
-         WHERE "tenantId" = ${tenantId}::uuid AND "accountId" = ${accountId} AND "region" = ${region} AND "name" = ${arn.name} ${lock}`;
+      const environment = await this.environments.findByName(tx, caller, arn.name, lock);
       // An environment being deleted is readable, not taggable: its tags go with it.
-      return rows.length > 0 && (!write || rows[0]?.status !== 'DELETE_IN_PROGRESS');
+      return (
+        environment !== null && (!write || environment.deploymentStatus !== 'DELETE_IN_PROGRESS')
+      );
     }
-    const [template] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT "id"::text AS "id" FROM "environment_templates"
-       WHERE "tenantId" = ${tenantId}::uuid AND "accountId" = ${accountId} AND "region" = ${region} AND "name" = ${arn.name} ${lock}`;
+    const template = await this.templates.findByName(tx, caller, arn.name, lock);
     if (!template || !arn.version) {
-      return template !== undefined;
+      return template !== null;
     }
-    const versions = await tx.$queryRaw<unknown[]>`
-      SELECT 1 FROM "environment_template_versions"
-       WHERE "templateId" = ${template.id}::uuid AND "majorVersion" = ${arn.version.major} AND "minorVersion" = ${arn.version.minor} ${lock}`;
-    return versions.length > 0;
+    const version = await this.versions.find(
+      tx,
+      template.id,
+      arn.version.major,
+      arn.version.minor,
+      lock,
+    );
+    return version !== null;
   }
 }
 

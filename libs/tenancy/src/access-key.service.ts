@@ -1,45 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
-import { AccessKey, PrismaService } from '@accountlink/db';
+import { AccessKey, Database } from '@accountlink/db';
+import { AccessKeyRepository } from './repositories/access-key.repository';
+import { AccountRepository } from './repositories/account.repository';
+import { PrincipalCache } from './principal-cache';
 import { requireAccount } from './account.service';
 import { newAccessKeyId, newSecretAccessKey } from './domain/identity-rules';
 
 @Injectable()
 export class AccessKeyService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Database,
+    private readonly keys: AccessKeyRepository,
+    private readonly accounts: AccountRepository,
+    private readonly cache: PrincipalCache,
+  ) {}
 
   async createAccessKey(tenantId: string, accountId: string): Promise<AccessKey> {
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      await requireAccount(tx, tenantId, accountId);
-      return tx.accessKey.create({
-        data: {
-          accessKeyId: newAccessKeyId(),
-          secretAccessKey: newSecretAccessKey(),
-          tenantId,
-          accountId,
-        },
+    return this.db.withTenant(tenantId, async (tx) => {
+      await requireAccount(this.accounts, tx, tenantId, accountId);
+      return this.keys.insert(tx, {
+        accessKeyId: newAccessKeyId(),
+        secretAccessKey: newSecretAccessKey(),
+        tenantId,
+        accountId,
       });
     });
   }
 
+  /** Effective on every API instance within a second, like revoking an API key. */
   async deleteAccessKey(tenantId: string, accessKeyId: string): Promise<AccessKey> {
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      const existing = await tx.accessKey.findFirst({ where: { accessKeyId, tenantId } });
-      if (!existing) {
+    const deleted = await this.db.withTenant(tenantId, async (tx) => {
+      const row = await this.keys.delete(tx, tenantId, accessKeyId);
+      if (!row) {
         throw AppError.notFound(`Access key ${accessKeyId.slice(0, 32)} does not exist`);
       }
-      await tx.accessKey.delete({ where: { accessKeyId } });
-      return existing;
+      return row;
     });
+    await this.cache.revoke({ kind: 'access-key', id: deleted.accessKeyId });
+    return deleted;
   }
 
   async listAccessKeys(tenantId: string, accountId: string): Promise<AccessKey[]> {
-    return this.prisma.withTenant(tenantId, (tx) =>
-      tx.accessKey.findMany({
-        where: { tenantId, accountId },
-        orderBy: { createdAt: 'asc' },
-        take: 1000,
-      }),
-    );
+    return this.db.withTenant(tenantId, (tx) => this.keys.list(tx, tenantId, accountId, 1000));
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { Account, PrismaService, Tx } from '@accountlink/db';
+import { Account, Database, Tx } from '@accountlink/db';
+import { AccountRepository } from './repositories/account.repository';
 import { randomAccountId, validateAccountAlias, validateAccountId } from './domain/identity-rules';
 
 const RANDOM_ID_ATTEMPTS = 5;
@@ -11,7 +12,8 @@ export class AccountService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly accounts: AccountRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -34,16 +36,16 @@ export class AccountService {
       }
     }
     const alias = input.alias ?? null;
-    return this.prisma.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(tenantId, async (tx) => {
       if (input.accountId) {
-        const created = await insertAccount(tx, tenantId, input.accountId, alias);
+        const created = await this.accounts.insert(tx, tenantId, input.accountId, alias);
         if (!created) {
           throw AppError.conflict(`Account ${input.accountId} already exists in this tenant`);
         }
         return created;
       }
       for (let attempt = 0; attempt < RANDOM_ID_ATTEMPTS; attempt++) {
-        const created = await insertAccount(tx, tenantId, randomAccountId(), alias);
+        const created = await this.accounts.insert(tx, tenantId, randomAccountId(), alias);
         if (created) {
           return created;
         }
@@ -60,27 +62,20 @@ export class AccountService {
     const limit = pageSize(first);
     const scope = `${tenantId}:accounts`;
     const afterKey = decodeNameKey(this.cursors, scope, after);
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.account.findMany({
-        where: { tenantId, ...(afterKey ? { accountId: { gt: afterKey } } : {}) },
-        orderBy: { accountId: 'asc' },
-        take: limit + 1,
-      }),
+    const rows = await this.db.withTenant(tenantId, (tx) =>
+      this.accounts.page(tx, tenantId, afterKey, limit),
     );
     return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.accountId]));
   }
 
   async getAccount(tenantId: string, accountId: string): Promise<Account | null> {
-    return this.prisma.withTenant(tenantId, (tx) => findAccount(tx, tenantId, accountId));
+    return this.db.withTenant(tenantId, (tx) => this.accounts.find(tx, tenantId, accountId));
   }
-}
-
-export function findAccount(tx: Tx, tenantId: string, accountId: string): Promise<Account | null> {
-  return tx.account.findUnique({ where: { tenantId_accountId: { tenantId, accountId } } });
 }
 
 /** Throws NOT_FOUND naming the field when the account is not in the tenant. */
 export async function requireAccount(
+  accounts: AccountRepository,
   tx: Tx,
   tenantId: string,
   accountId: string,
@@ -90,22 +85,9 @@ export async function requireAccount(
   if (problem) {
     throw AppError.badInput(field, problem);
   }
-  const account = await findAccount(tx, tenantId, accountId);
+  const account = await accounts.find(tx, tenantId, accountId);
   if (!account) {
     throw AppError.notFound(`Account ${accountId} does not exist in this tenant`);
   }
   return account;
-}
-
-async function insertAccount(
-  tx: Tx,
-  tenantId: string,
-  accountId: string,
-  alias: string | null,
-): Promise<Account | null> {
-  const { count } = await tx.account.createMany({
-    data: [{ tenantId, accountId, alias }],
-    skipDuplicates: true,
-  });
-  return count === 0 ? null : findAccount(tx, tenantId, accountId);
 }

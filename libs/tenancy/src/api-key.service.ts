@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError, sha256Hex } from '@accountlink/common';
-import { ApiKey, ApiKeyKind, PrismaService } from '@accountlink/db';
+import { ApiKey, ApiKeyKind, Database } from '@accountlink/db';
 import { requireAccount } from './account.service';
 import { newApiKey } from './domain/identity-rules';
-import { findUser } from './user.service';
+import { AccountRepository } from './repositories/account.repository';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { UserRepository } from './repositories/user.repository';
+import { PrincipalCache } from './principal-cache';
 
 @Injectable()
 export class ApiKeyService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Database,
+    private readonly keys: ApiKeyRepository,
+    private readonly accounts: AccountRepository,
+    private readonly users: UserRepository,
+    private readonly cache: PrincipalCache,
+  ) {}
 
   /**
    * Mints a key (returned once, stored hashed): for the account or the user when given, else a
@@ -23,49 +32,46 @@ export class ApiKeyService {
       throw AppError.badInput('userId', 'A key acts for an account or for a user, not both');
     }
     const key = newApiKey();
-    return this.prisma.withTenant(tenantId, async (tx) => {
+    return this.db.withTenant(tenantId, async (tx) => {
       if (accountId) {
-        await requireAccount(tx, tenantId, accountId);
+        await requireAccount(this.accounts, tx, tenantId, accountId);
       }
-      if (userId && !(await findUser(tx, tenantId, userId))) {
+      if (userId && !(await this.users.find(tx, tenantId, userId))) {
         throw AppError.notFound(`User ${userId.slice(0, 36)} does not exist`);
       }
-      const apiKey = await tx.apiKey.create({
-        data: {
-          id: randomUUID(),
-          tenantId,
-          kind: accountId ? ApiKeyKind.ACCOUNT : userId ? ApiKeyKind.USER : ApiKeyKind.TENANT_ADMIN,
-          accountId: accountId ?? null,
-          userId: userId ?? null,
-          keyHash: sha256Hex(key),
-          keyPrefix: key.slice(0, 12),
-        },
+      const apiKey = await this.keys.insert(tx, {
+        id: randomUUID(),
+        tenantId,
+        kind: accountId ? ApiKeyKind.ACCOUNT : userId ? ApiKeyKind.USER : ApiKeyKind.TENANT_ADMIN,
+        accountId: accountId ?? null,
+        userId: userId ?? null,
+        keyHash: sha256Hex(key),
+        keyPrefix: key.slice(0, 12),
       });
       return { key, apiKey };
     });
   }
 
-  /** Revoking is immediate: authentication reads the key's state on every request. */
+  /**
+   * Revoking is effective on every API instance within a second: once it commits, the cached
+   * principal is evicted here and on every other instance (PrincipalCache).
+   */
   async revokeApiKey(tenantId: string, id: string): Promise<ApiKey> {
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      const existing = await tx.apiKey.findFirst({ where: { id, tenantId } });
+    const revoked = await this.db.withTenant(tenantId, async (tx) => {
+      const existing = await this.keys.find(tx, tenantId, id);
       if (!existing) {
         throw AppError.notFound(`API key ${id} does not exist`);
       }
       if (existing.revokedAt) {
         return existing;
       }
-      return tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      return (await this.keys.revoke(tx, id, new Date())) ?? existing;
     });
+    await this.cache.revoke({ kind: 'api-key', id: revoked.keyHash });
+    return revoked;
   }
 
   async listApiKeys(tenantId: string): Promise<ApiKey[]> {
-    return this.prisma.withTenant(tenantId, (tx) =>
-      tx.apiKey.findMany({
-        where: { tenantId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: 1000,
-      }),
-    );
+    return this.db.withTenant(tenantId, (tx) => this.keys.list(tx, tenantId, 1000));
   }
 }

@@ -1,16 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, constantTimeEqual, Principal, sha256Hex } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { ApiKeyKind, PrismaService } from '@accountlink/db';
-
-interface ApiKeyRow {
-  id: string;
-  tenantId: string;
-  tenantName: string;
-  kind: ApiKeyKind;
-  accountId: string | null;
-  userId: string | null;
-}
+import { ApiKeyKind } from '@accountlink/db';
+import { PrincipalCache } from './principal-cache';
+import { ApiKeyIdentityRow, CredentialRepository } from './repositories/credential.repository';
 
 export interface AccessKeyIdentity {
   tenantId: string;
@@ -20,13 +13,15 @@ export interface AccessKeyIdentity {
 
 /**
  * Turns credentials into principals. Lookups go through the two definer functions of the
- * database, since the tenant is not known before the key is.
+ * database, since the tenant is not known before the key is; their answers are cached in process
+ * (PrincipalCache), so a known key costs no round trip.
  */
 @Injectable()
 export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly credentials: CredentialRepository,
+    private readonly cache: PrincipalCache,
   ) {}
 
   /** The principal of an `Authorization` header; UNAUTHENTICATED for anything but a live key. */
@@ -39,44 +34,57 @@ export class AuthService {
     if (constantTimeEqual(key, this.config.operatorToken)) {
       return { kind: 'OPERATOR' };
     }
-    const rows = await this.prisma.client.$queryRaw<
-      ApiKeyRow[]
-    >`SELECT * FROM auth_api_key(${sha256Hex(key)})`;
-    const row = rows[0];
+    const hash = sha256Hex(key);
+    const cached = this.cache.get<Principal>('api-key', hash);
+    if (cached) {
+      return cached;
+    }
+    const row = await this.credentials.apiKeyByHash(hash);
     if (!row) {
       throw AppError.unauthenticated('The API key is unknown or revoked');
     }
-    if (row.kind === ApiKeyKind.USER && row.userId) {
-      return {
-        kind: 'USER',
-        tenantId: row.tenantId,
-        tenantName: row.tenantName,
-        userId: row.userId,
-        keyId: row.id,
-      };
-    }
-    if (row.kind === ApiKeyKind.ACCOUNT && row.accountId) {
-      return {
-        kind: 'ACCOUNT',
-        tenantId: row.tenantId,
-        tenantName: row.tenantName,
-        accountId: row.accountId,
-        keyId: row.id,
-      };
-    }
-    return {
-      kind: 'TENANT_ADMIN',
-      tenantId: row.tenantId,
-      tenantName: row.tenantName,
-      keyId: row.id,
-    };
+    const principal = principalOf(row);
+    this.cache.set('api-key', hash, principal);
+    return principal;
   }
 
   /** The account and secret behind an access key id (SigV4 verification), or null. */
   async findAccessKey(accessKeyId: string): Promise<AccessKeyIdentity | null> {
-    const rows = await this.prisma.client.$queryRaw<
-      AccessKeyIdentity[]
-    >`SELECT * FROM auth_access_key(${accessKeyId})`;
-    return rows[0] ?? null;
+    const cached = this.cache.get<AccessKeyIdentity>('access-key', accessKeyId);
+    if (cached) {
+      return cached;
+    }
+    const row = await this.credentials.accessKeyById(accessKeyId);
+    if (row) {
+      this.cache.set('access-key', accessKeyId, row);
+    }
+    return row;
   }
+}
+
+function principalOf(row: ApiKeyIdentityRow): Principal {
+  if (row.kind === ApiKeyKind.USER && row.userId) {
+    return {
+      kind: 'USER',
+      tenantId: row.tenantId,
+      tenantName: row.tenantName,
+      userId: row.userId,
+      keyId: row.id,
+    };
+  }
+  if (row.kind === ApiKeyKind.ACCOUNT && row.accountId) {
+    return {
+      kind: 'ACCOUNT',
+      tenantId: row.tenantId,
+      tenantName: row.tenantName,
+      accountId: row.accountId,
+      keyId: row.id,
+    };
+  }
+  return {
+    kind: 'TENANT_ADMIN',
+    tenantId: row.tenantId,
+    tenantName: row.tenantName,
+    keyId: row.id,
+  };
 }

@@ -13,3 +13,6 @@ export * from './tenant-settings.service';
 export * from './throttle.service';
 export * from './sigv4';
 export * from './aws-auth.service';
+export * from './principal-cache';
+export * from './repositories';
+export * from './principal-cache-sync';

@@ -9,6 +9,9 @@ import { TenantService } from './tenant.service';
 import { TenantSettingsService } from './tenant-settings.service';
 import { ThrottleService } from './throttle.service';
 import { UserService } from './user.service';
+import { PrincipalCache } from './principal-cache';
+import { PrincipalCacheSync } from './principal-cache-sync';
+import { TENANCY_REPOSITORIES } from './repositories';
 
 const SERVICES = [
   AuthService,
@@ -19,13 +22,21 @@ const SERVICES = [
   ApiKeyService,
   AccessKeyService,
   UserService,
+  PrincipalCache,
 ];
 
-@Module({ providers: [...SERVICES, TenancyResolver], exports: SERVICES })
+@Module({
+  providers: [...SERVICES, ...TENANCY_REPOSITORIES, TenancyResolver],
+  exports: [...SERVICES, ...TENANCY_REPOSITORIES],
+})
 export class TenancyModule {}
 
 /** The request-path rate limiter (Redis): only the API imports it. */
 @Module({ imports: [TenancyModule], providers: [ThrottleService], exports: [ThrottleService] })
 export class ThrottleModule {}
+
+/** Revocations reach every API instance's credential cache (Redis pub/sub): only the API imports it. */
+@Module({ imports: [TenancyModule], providers: [PrincipalCacheSync] })
+export class PrincipalCacheSyncModule {}
 
 export const TENANCY_RESOLVERS = [TenancyResolver];

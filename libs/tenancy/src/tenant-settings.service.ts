@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
-import { PrismaService } from '@accountlink/db';
+import { Database } from '@accountlink/db';
+import { TenantRepository } from './repositories/tenant.repository';
 
 export interface TenantSettings {
   connectionQuota: number;
@@ -14,18 +15,6 @@ export interface TenantSettings {
   deploymentFailureRate: number;
 }
 
-const SETTINGS_SELECT = {
-  connectionQuota: true,
-  requestsPerSecondPerAccount: true,
-  connectionTokenTtlSeconds: true,
-  verificationsPerMinutePerCaller: true,
-  verificationsPerMinutePerTenant: true,
-  environmentQuota: true,
-  templateQuota: true,
-  provisioningDelayMs: true,
-  deploymentFailureRate: true,
-} as const;
-
 const CACHE_MS = 5_000;
 
 /** Per-tenant simulation settings. Reads on the request path are cached for a few seconds. */
@@ -33,7 +22,10 @@ const CACHE_MS = 5_000;
 export class TenantSettingsService {
   private readonly cache = new Map<string, { at: number; settings: TenantSettings }>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Database,
+    private readonly tenants: TenantRepository,
+  ) {}
 
   /** `maxAgeMs` 0 reads the database (the worker does: a test's or load test's change applies at once). */
   async get(tenantId: string, maxAgeMs = CACHE_MS): Promise<TenantSettings> {
@@ -41,12 +33,12 @@ export class TenantSettingsService {
     if (hit && Date.now() - hit.at < maxAgeMs) {
       return hit.settings;
     }
-    const settings = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.tenant.findUniqueOrThrow({
-        where: { id: tenantId },
-        select: SETTINGS_SELECT,
-      }),
+    const settings = await this.db.withTenant(tenantId, (tx) =>
+      this.tenants.settings(tx, tenantId),
     );
+    if (!settings) {
+      throw AppError.notFound('The tenant does not exist');
+    }
     this.cache.set(tenantId, { at: Date.now(), settings });
     return settings;
   }
@@ -76,13 +68,12 @@ export class TenantSettingsService {
     ) {
       throw AppError.badInput('deploymentFailureRate', 'deploymentFailureRate must be from 0 to 1');
     }
-    const settings = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.tenant.update({
-        where: { id: tenantId },
-        data: patch,
-        select: SETTINGS_SELECT,
-      }),
+    const settings = await this.db.withTenant(tenantId, (tx) =>
+      this.tenants.updateSettings(tx, tenantId, patch),
     );
+    if (!settings) {
+      throw AppError.notFound('The tenant does not exist');
+    }
     this.cache.set(tenantId, { at: Date.now(), settings });
     return settings;
   }

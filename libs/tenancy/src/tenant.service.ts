@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError, sha256Hex } from '@accountlink/common';
-import { ApiKeyKind, PrismaService, Tenant } from '@accountlink/db';
+import { ApiKeyKind, Database, Tenant } from '@accountlink/db';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { TenantRepository } from './repositories/tenant.repository';
 import { newApiKey, validateTenantName } from './domain/identity-rules';
 
 export interface CreatedTenant {
@@ -11,7 +13,11 @@ export interface CreatedTenant {
 
 @Injectable()
 export class TenantService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly db: Database,
+    private readonly tenants: TenantRepository,
+    private readonly keys: ApiKeyRepository,
+  ) {}
 
   /**
    * Creates a tenant and its first administrator key in one transaction. The new tenant's id is
@@ -24,29 +30,24 @@ export class TenantService {
     }
     const id = randomUUID();
     const adminKey = newApiKey();
-    return this.prisma.withTenant(id, async (tx) => {
+    return this.db.withTenant(id, async (tx) => {
       // ON CONFLICT DO NOTHING keeps the transaction usable, so a duplicate writes nothing at all.
-      const { count } = await tx.tenant.createMany({ data: [{ id, name }], skipDuplicates: true });
-      if (count === 0) {
+      const tenant = await this.tenants.insert(tx, id, name);
+      if (!tenant) {
         throw AppError.conflict(`A tenant named "${name}" already exists`);
       }
-      await tx.apiKey.create({
-        data: {
-          id: randomUUID(),
-          tenantId: id,
-          kind: ApiKeyKind.TENANT_ADMIN,
-          keyHash: sha256Hex(adminKey),
-          keyPrefix: adminKey.slice(0, 12),
-        },
+      await this.keys.insert(tx, {
+        id: randomUUID(),
+        tenantId: id,
+        kind: ApiKeyKind.TENANT_ADMIN,
+        keyHash: sha256Hex(adminKey),
+        keyPrefix: adminKey.slice(0, 12),
       });
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id } });
       return { tenant, adminKey };
     });
   }
 
   async getTenant(tenantId: string): Promise<Tenant | null> {
-    return this.prisma.withTenant(tenantId, (tx) =>
-      tx.tenant.findUnique({ where: { id: tenantId } }),
-    );
+    return this.db.withTenant(tenantId, (tx) => this.tenants.find(tx, tenantId));
   }
 }

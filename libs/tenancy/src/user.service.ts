@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  afterTimeKey,
   AppError,
   CursorCodec,
   decodeTimeKey,
@@ -11,7 +10,8 @@ import {
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { PrismaService, Tx, User } from '@accountlink/db';
+import { Database, User } from '@accountlink/db';
+import { UserRepository } from './repositories/user.repository';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 
@@ -31,7 +31,8 @@ export class UserService {
   private readonly cursors: CursorCodec;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly users: UserRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -47,18 +48,13 @@ export class UserService {
       throw AppError.badInput('email', emailProblem);
     }
     const id = randomUUID();
-    return this.prisma.withTenant(tenantId, async (tx) => {
-      const [user] = await tx.user.createManyAndReturn({
-        data: [
-          {
-            id,
-            tenantId,
-            name: input.name,
-            email: input.email,
-            emailKey: input.email.toLowerCase(),
-          },
-        ],
-        skipDuplicates: true,
+    return this.db.withTenant(tenantId, async (tx) => {
+      const user = await this.users.insert(tx, {
+        id,
+        tenantId,
+        name: input.name,
+        email: input.email,
+        emailKey: input.email.toLowerCase(),
       });
       if (!user) {
         throw AppError.conflict(`A user with email ${input.email} already exists`);
@@ -75,27 +71,13 @@ export class UserService {
     const limit = pageSize(first);
     const scope = `${tenantId}:users`;
     const afterKey = decodeTimeKey(this.cursors, scope, after);
-    const rows = await this.prisma.withTenant(tenantId, (tx) =>
-      tx.user.findMany({
-        where: {
-          tenantId,
-          ...afterTimeKey(afterKey, 'createdAt'),
-        },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: limit + 1,
-      }),
+    const rows = await this.db.withTenant(tenantId, (tx) =>
+      this.users.page(tx, tenantId, afterKey, limit),
     );
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
   async getUser(tenantId: string, userId: string): Promise<User | null> {
-    return this.prisma.withTenant(tenantId, (tx) => findUser(tx, tenantId, userId));
+    return this.db.withTenant(tenantId, (tx) => this.users.find(tx, tenantId, userId));
   }
-}
-
-export function findUser(tx: Tx, tenantId: string, userId: string): Promise<User | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) {
-    return Promise.resolve(null);
-  }
-  return tx.user.findFirst({ where: { id: userId, tenantId } });
 }

@@ -1,3 +1,6 @@
+import { AccountConnectionRepository } from '@accountlink/codecatalyst';
+import type { DB } from '@accountlink/db';
+import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { config } from './client';
 
@@ -21,3 +24,15 @@ export async function count(
 afterAll(async () => {
   await Promise.all([ownerPool.end(), appPool.end()]);
 });
+
+const onPool = new WeakMap<Pool, Kysely<DB>>();
+
+/** The worker's expiry sweep, run now on the owner connection (the pool stays the caller's). */
+export function expireDueConnections(pool: Pool): Promise<number> {
+  let db = onPool.get(pool);
+  if (!db) {
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    onPool.set(pool, db);
+  }
+  return new AccountConnectionRepository().expireDue(db);
+}

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { PrismaService } from '@accountlink/db';
+import { HealthRepository } from '@accountlink/db';
 import { Redis } from 'ioredis';
 import type { Response } from 'express';
 import { PROBE_REDIS } from './probe-redis';
@@ -18,7 +18,7 @@ export class HealthController {
   private readonly expectedMigrations: string[];
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: HealthRepository,
     @Inject(PROBE_REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -52,7 +52,7 @@ export class HealthController {
   }
 
   private async checkPostgres(): Promise<Check> {
-    return this.prisma.client.$queryRaw`SELECT 1`.then(
+    return this.database.ping().then(
       () => ({ ok: true }),
       () => ({ ok: false, detail: 'unreachable' }),
     );
@@ -67,9 +67,7 @@ export class HealthController {
 
   private async checkMigrations(): Promise<Check> {
     try {
-      const rows = await this.prisma.client.$queryRaw<{ migration_name: string }[]>`
-        SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-      const applied = new Set(rows.map((r) => r.migration_name));
+      const applied = new Set(await this.database.appliedMigrations());
       const pending = this.expectedMigrations.filter((name) => !applied.has(name));
       return pending.length === 0
         ? { ok: true }

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@accountlink/common';
+import { AppError, TenantPrincipal } from '@accountlink/common';
 import { SpaceRole } from './space-rules';
 
 export type AccountConnectionStatus = 'PENDING_VERIFICATION' | 'VERIFIED' | 'REJECTED' | 'EXPIRED';
+
+/**
+ * The statuses a list shows: the pending requests, or every connection that is not pending
+ * (each is its own index range, so they are named rather than negated).
+ */
+export function listedStatuses(pending: boolean): AccountConnectionStatus[] {
+  return pending ? ['PENDING_VERIFICATION'] : ['VERIFIED', 'REJECTED', 'EXPIRED'];
+}
 
 /**
  * The one answer to every failed token look-up or verification (unknown, spent, expired, replaced,
@@ -83,4 +91,27 @@ export function parseConnectionArn(
 
 export function liveKey(spaceId: string, accountId: string): string {
   return `${spaceId}|${accountId}`;
+}
+
+/**
+ * Who sees a connection: tenant administrators, principals of its account, and members of its
+ * space (pending requests: its administrators and power users only). `memberRole` is the user's
+ * role in the connection's space (null when not a member, or not a user).
+ */
+export function canSeeConnection(
+  principal: TenantPrincipal,
+  connection: { accountId: string; status: AccountConnectionStatus },
+  memberRole: SpaceRole | null,
+): boolean {
+  switch (principal.kind) {
+    case 'TENANT_ADMIN':
+      return true;
+    case 'ACCOUNT':
+      return principal.accountId === connection.accountId;
+    case 'USER':
+      return (
+        memberRole !== null &&
+        (connection.status !== 'PENDING_VERIFICATION' || memberRole !== 'LIMITED_ACCESS')
+      );
+  }
 }

@@ -1,5 +1,24 @@
+import { AppError } from '@accountlink/common';
 import { evaluateAssumeRole, resolveAssumableRole, RoleRecord } from '@accountlink/iam';
 import { spaceArn } from './space-rules';
+
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/([\w+=,.@-]{1,512}[/:])*([\w+=,.@-]{1,64})$/;
+
+/**
+ * AssociateIamRoleToConnection's checks of the ARN: an IAM role ARN, of the connection's account
+ * (the iam:PassRole check).
+ */
+export function checkAssociableRoleArn(roleArn: string, accountId: string): void {
+  if (roleArn.length > 2048 || !ROLE_ARN.test(roleArn)) {
+    throw AppError.badInput('roleArn', 'roleArn must be an IAM role ARN');
+  }
+  if (roleArn.split(':')[4] !== accountId) {
+    throw AppError.forbidden(
+      `iam:PassRole denied: ${roleArn} is not a role of account ${accountId}`,
+    );
+  }
+}
 
 export const CODECATALYST_PRINCIPALS = [
   'codecatalyst.amazonaws.com',

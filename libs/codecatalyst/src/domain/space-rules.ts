@@ -57,3 +57,10 @@ export function checkKeepsAdministrator(
     );
   }
 }
+
+/** NOT_FOUND unless `userId` is one of the space's `members`. */
+export function requireMember(members: readonly { userId: string }[], userId: string): void {
+  if (!members.some((m) => m.userId === userId)) {
+    throw AppError.notFound(`User ${userId.slice(0, 36)} is not a member of the space`);
+  }
+}

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '@accountlink/common';
-import type { AccountConnectionRow } from '../account-connection.service';
+import type { AccountConnectionRow } from '../repositories/account-connection.repository';
 import type { AccountConnectionSnapshot } from '../connection-events';
 import { connectionArn } from '../domain/connection-rules';
 

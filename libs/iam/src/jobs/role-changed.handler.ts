@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@accountlink/db';
+import { Database } from '@accountlink/db';
+import { RoleRepository } from '../repositories/role.repository';
 import { JobHandler, JobMap } from '@accountlink/jobs';
 import { RoleChangeListeners } from '../role-change-listeners';
 
@@ -13,16 +14,15 @@ export class RoleChangedHandler implements JobHandler<'iam.role-changed'> {
   private readonly logger = new Logger(RoleChangedHandler.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly db: Database,
+    private readonly roles: RoleRepository,
     private readonly listeners: RoleChangeListeners,
   ) {}
 
   async handle(data: JobMap['iam.role-changed']): Promise<void> {
     const { tenantId, accountId, roleNameKey, roleArn } = data;
-    await this.prisma.withTenant(tenantId, async (tx) => {
-      const role = await tx.role.findUnique({
-        where: { tenantId_accountId_roleNameKey: { tenantId, accountId, roleNameKey } },
-      });
+    await this.db.withTenant(tenantId, async (tx) => {
+      const role = await this.roles.findByNameKey(tx, tenantId, accountId, roleNameKey);
       for (const { listener } of this.listeners.list()) {
         await listener(tx, { tenantId, accountId, roleArn, role });
       }

@@ -8,14 +8,14 @@ import {
 } from '@accountlink/common';
 import { deploymentArn, environmentArn } from '../domain/environment-rules';
 import { parseVersionNumber } from '../domain/template-rules';
-import {
-  DeploymentRow,
-  EnvironmentRow,
-  EnvironmentService,
-  EnvironmentState,
-} from '../environment.service';
+import { EnvironmentService, EnvironmentState } from '../environment.service';
 import { ProtonCaller } from '../proton-caller';
-import { TemplateRow, TemplateService, VersionView } from '../template.service';
+import type { DeploymentRow } from '../repositories/deployment.repository';
+import type { EnvironmentRow } from '../repositories/environment.repository';
+import type { TemplateRow } from '../repositories/template.repository';
+import type { VersionView } from '../template-access';
+import { TemplateService } from '../template.service';
+import { TemplateVersionService } from '../template-version.service';
 
 type Wire = Record<string, unknown>;
 type Operation = (caller: ProtonCaller, input: WireInput) => Promise<Wire>;
@@ -138,6 +138,7 @@ function optionalVersion(input: WireInput, field: string): number | undefined {
 /** The environment and environment-template operations of the AWS JSON protocol. */
 export function environmentOperations(
   templates: TemplateService,
+  versions: TemplateVersionService,
   environments: EnvironmentService,
 ): [string, Operation][] {
   return [
@@ -201,7 +202,7 @@ export function environmentOperations(
         }
         return {
           environmentTemplateVersion: wireVersion(
-            await templates.createVersion(caller, {
+            await versions.createVersion(caller, {
               templateName: input.requiredString('templateName'),
               majorVersion: optionalVersion(input, 'majorVersion'),
               description: input.string('description'),
@@ -217,7 +218,7 @@ export function environmentOperations(
       'GetEnvironmentTemplateVersion',
       async (caller, input) => ({
         environmentTemplateVersion: wireVersion(
-          await templates.getVersion(
+          await versions.getVersion(
             caller,
             input.requiredString('templateName'),
             version(input, 'majorVersion'),
@@ -229,7 +230,7 @@ export function environmentOperations(
     [
       'ListEnvironmentTemplateVersions',
       async (caller, input) => {
-        const page = await templates.listVersions(
+        const page = await versions.listVersions(
           caller,
           input.requiredString('templateName'),
           optionalVersion(input, 'majorVersion'),
@@ -246,7 +247,7 @@ export function environmentOperations(
       'UpdateEnvironmentTemplateVersion',
       async (caller, input) => ({
         environmentTemplateVersion: wireVersion(
-          await templates.updateVersion(
+          await versions.updateVersion(
             caller,
             input.requiredString('templateName'),
             version(input, 'majorVersion'),
@@ -260,7 +261,7 @@ export function environmentOperations(
       'DeleteEnvironmentTemplateVersion',
       async (caller, input) => ({
         environmentTemplateVersion: wireVersion(
-          await templates.deleteVersion(
+          await versions.deleteVersion(
             caller,
             input.requiredString('templateName'),
             version(input, 'majorVersion'),

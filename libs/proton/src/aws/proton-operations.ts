@@ -6,6 +6,7 @@ import { ConnectionRow, ProtonCaller } from '../proton-caller';
 import { EnvironmentService } from '../environment.service';
 import { TagService } from '../tag.service';
 import { TemplateService } from '../template.service';
+import { TemplateVersionService } from '../template-version.service';
 import { environmentOperations } from './environment-operations';
 
 export type AwsOperation = (
@@ -51,6 +52,7 @@ export class ProtonOperations {
     private readonly connections: ConnectionService,
     private readonly tags: TagService,
     templates: TemplateService,
+    versions: TemplateVersionService,
     environments: EnvironmentService,
   ) {
     this.operations = new Map<string, AwsOperation>([
@@ -92,7 +94,7 @@ export class ProtonOperations {
       ['TagResource', (caller, input) => this.tagResource(caller, input)],
       ['UntagResource', (caller, input) => this.untagResource(caller, input)],
       ['ListTagsForResource', (caller, input) => this.listTags(caller, input)],
-      ...environmentOperations(templates, environments),
+      ...environmentOperations(templates, versions, environments),
     ]);
   }
 

@@ -1,9 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, TagInput } from '@accountlink/common';
 import { DeploymentStatus, environmentArn, templateArn } from '../domain/environment-rules';
-import type { DeploymentRow, EnvironmentRow, EnvironmentState } from '../environment.service';
-import type { StackRow } from '../stack.service';
-import type { TemplateRow, VersionView } from '../template.service';
+import type { EnvironmentState } from '../environment.service';
+import type { DeploymentRow } from '../repositories/deployment.repository';
+import type { EnvironmentRow } from '../repositories/environment.repository';
+import type { StackRow } from '../repositories/stack.repository';
+import type { TemplateRow } from '../repositories/template.repository';
+import type { VersionView } from '../template-access';
 
 export enum DeploymentStatusEnum {
   IN_PROGRESS = 'IN_PROGRESS',

@@ -15,10 +15,12 @@ import { EventBus, EventMessage } from '@accountlink/events';
 import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlink/tenancy';
 import { BundleService } from '../bundle.service';
 import { ConnectionService } from '../connection.service';
-import { EnvironmentService, EnvironmentSnapshot, fromSnapshot } from '../environment.service';
+import { EnvironmentService } from '../environment.service';
+import { EnvironmentSnapshot, fromSnapshot } from '../proton-events';
 import { StackService } from '../stack.service';
 import { TagService } from '../tag.service';
 import { TemplateService } from '../template.service';
+import { TemplateVersionService } from '../template-version.service';
 import { EnvironmentAccountConnectionModel } from './connection.models';
 import {
   BundleObjectModel,
@@ -48,6 +50,7 @@ import { protonCaller, tagsOf } from './proton-context';
 export class EnvironmentTemplateResolver {
   constructor(
     private readonly templates: TemplateService,
+    private readonly versionService: TemplateVersionService,
     private readonly bundles: BundleService,
     private readonly tagService: TagService,
     private readonly throttle: ThrottleService,
@@ -135,7 +138,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<EnvironmentTemplateVersionModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return EnvironmentTemplateVersionModel.from(
-      await this.templates.createVersion(caller, {
+      await this.versionService.createVersion(caller, {
         templateName: input.templateName,
         majorVersion: input.majorVersion,
         description: input.description,
@@ -154,7 +157,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<EnvironmentTemplateVersionModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return EnvironmentTemplateVersionModel.from(
-      await this.templates.getVersion(
+      await this.versionService.getVersion(
         caller,
         input.templateName,
         input.majorVersion,
@@ -172,7 +175,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<EnvironmentTemplateVersionModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return EnvironmentTemplateVersionModel.from(
-      await this.templates.updateVersion(
+      await this.versionService.updateVersion(
         caller,
         input.templateName,
         input.majorVersion,
@@ -191,7 +194,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<EnvironmentTemplateVersionModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return EnvironmentTemplateVersionModel.from(
-      await this.templates.deleteVersion(
+      await this.versionService.deleteVersion(
         caller,
         input.templateName,
         input.majorVersion,
@@ -212,7 +215,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<RelayConnection<EnvironmentTemplateVersionModel>> {
     const caller = await protonCaller(ctx, this.throttle);
     return toConnection(
-      await this.templates.listVersions(caller, templateName, majorVersion, first, after),
+      await this.versionService.listVersions(caller, templateName, majorVersion, first, after),
       EnvironmentTemplateVersionModel.from,
     );
   }
@@ -226,7 +229,7 @@ export class EnvironmentTemplateResolver {
   ): Promise<EnvironmentTemplateVersionModel[]> {
     const rows = await ctx.loadForTenant(
       'proton.templateVersions',
-      (tenantId, ids) => this.templates.versionsOf(tenantId, ids),
+      (tenantId, ids) => this.versionService.versionsOf(tenantId, ids),
       t.id,
     );
     return rows.map(EnvironmentTemplateVersionModel.from);

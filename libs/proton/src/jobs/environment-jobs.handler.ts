@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JobHandler, JobMap } from '@accountlink/jobs';
 import { DeploymentRunner } from '../deployment-runner.service';
-import { TemplateService } from '../template.service';
+import { TemplateRegistrationService } from '../template-registration.service';
 
 @Injectable()
 export class RegisterTemplateVersionHandler implements JobHandler<'proton.register-template-version'> {
   readonly jobName = 'proton.register-template-version' as const;
 
-  constructor(private readonly templates: TemplateService) {}
+  constructor(private readonly templates: TemplateRegistrationService) {}
 
   async handle(data: JobMap['proton.register-template-version']): Promise<void> {
     await this.templates.register(data.tenantId, data.versionId);

@@ -9,6 +9,6 @@ export class ValidateConnectionRolesHandler implements JobHandler<'proton.valida
   constructor(private readonly validation: RoleValidationService) {}
 
   async handle(data: JobMap['proton.validate-connection-roles']): Promise<void> {
-    await this.validation.validateConnection(data.tenantId, data.connectionId);
+    await this.validation.validateConnections(data.tenantId, data.connectionIds);
   }
 }

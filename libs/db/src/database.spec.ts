@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { beginTenantSql } from './database';
+import { ResourceTagRepository } from './repositories/resource-tag.repository';
+import { TestDatabase } from './testing/test-database';
+
+describe('beginTenantSql', () => {
+  it('opens the transaction, sets the tenant and takes the lock in one statement', () => {
+    const id = randomUUID();
+    expect(beginTenantSql(id)).toBe(`BEGIN; SELECT set_config('app.tenant_id', '${id}', true)`);
+    expect(beginTenantSql(id, { isolationLevel: 'serializable', lockKey: "a'b" })).toBe(
+      `BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT set_config('app.tenant_id', '${id}', true), pg_advisory_xact_lock(hashtext('a''b'))`,
+    );
+  });
+
+  it('refuses a tenant id that is not a UUID (it is written into the statement)', () => {
+    expect(() => beginTenantSql("x'; DROP TABLE tenants; --")).toThrow('UUID');
+  });
+});
+
+describe('TenantDatabase against the real database', () => {
+  const test = new TestDatabase();
+  afterAll(() => test.close());
+
+  it("shows a tenant transaction that tenant's rows only (row-level security)", async () => {
+    const a = await test.tenant(['111111111111']);
+    const b = await test.tenant(['222222222222']);
+    const seen = await test.db.withTenant(a, (tx) =>
+      tx.selectFrom('accounts').select(['tenantId', 'accountId']).execute(),
+    );
+    expect(seen).toEqual([{ tenantId: a, accountId: '111111111111' }]);
+    const other = await test.db.withTenant(a, (tx) =>
+      tx.selectFrom('accounts').selectAll().where('tenantId', '=', b).execute(),
+    );
+    expect(other).toEqual([]);
+    // Writing into another tenant is refused by the policy's WITH CHECK.
+    await expect(
+      test.db.withTenant(a, (tx) =>
+        tx.insertInto('accounts').values({ tenantId: b, accountId: '333333333333' }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('sees nothing without a tenant', async () => {
+    await test.tenant(['444444444444']);
+    const rows = await test.db.withoutTenant((db) =>
+      db.selectFrom('accounts').selectAll().execute(),
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('rolls everything back when the function throws', async () => {
+    const tenant = await test.tenant();
+    await expect(
+      test.db.withTenant(tenant, async (tx) => {
+        await tx
+          .insertInto('accounts')
+          .values({ tenantId: tenant, accountId: '555555555555' })
+          .execute();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await test.system.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('tenantId', '=', tenant)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('does not report success when a failed statement was swallowed', async () => {
+    const tenant = await test.tenant(['666666666666']);
+    await expect(
+      test.db.withTenant(tenant, async (tx) => {
+        await tx
+          .insertInto('accounts')
+          .values({ tenantId: tenant, accountId: '666666666666' })
+          .execute()
+          .catch(() => undefined);
+      }),
+    ).rejects.toThrow('rolled back');
+  });
+
+  it('serializes transactions that take the same advisory lock', async () => {
+    const tenant = await test.tenant();
+    const order: string[] = [];
+    const hold = (name: string) =>
+      test.db.withTenant(
+        tenant,
+        async () => {
+          order.push(`${name} in`);
+          await new Promise((r) => setTimeout(r, 100));
+          order.push(`${name} out`);
+        },
+        { lockKey: `test|${tenant}` },
+      );
+    await Promise.all([
+      hold('first'),
+      new Promise((r) => setTimeout(r, 20)).then(() => hold('second')),
+    ]);
+    expect(order).toEqual(['first in', 'first out', 'second in', 'second out']);
+  });
+});
+
+describe('ResourceTagRepository against the real database', () => {
+  const test = new TestDatabase();
+  const tags = new ResourceTagRepository();
+  afterAll(() => test.close());
+
+  it('puts (replacing values), lists by key with a keyset, removes and drops', async () => {
+    const tenant = await test.tenant();
+    const arn = 'arn:aws:proton:us-east-1:111111111111:environment/e1';
+    const other = 'arn:aws:proton:us-east-1:111111111111:environment/e2';
+    await test.db.withTenant(tenant, async (tx) => {
+      await tags.put(tx, tenant, arn, [
+        { key: 'b', value: '1' },
+        { key: 'a', value: '2' },
+        { key: 'c', value: '3' },
+      ]);
+      await tags.put(tx, tenant, arn, [{ key: 'a', value: 'replaced' }]);
+      await tags.put(tx, tenant, other, [{ key: 'z', value: '9' }]);
+    });
+    await test.db.withTenant(tenant, async (tx) => {
+      expect((await tags.keys(tx, tenant, arn)).sort()).toEqual(['a', 'b', 'c']);
+      expect(await tags.page(tx, tenant, arn, null, 2)).toEqual([
+        { key: 'a', value: 'replaced' },
+        { key: 'b', value: '1' },
+        { key: 'c', value: '3' },
+      ]);
+      expect(await tags.page(tx, tenant, arn, 'b', 2)).toEqual([{ key: 'c', value: '3' }]);
+      expect(await tags.ofMany(tx, tenant, [other, 'arn:none', arn])).toEqual([
+        [{ key: 'z', value: '9' }],
+        [],
+        [
+          { key: 'a', value: 'replaced' },
+          { key: 'b', value: '1' },
+          { key: 'c', value: '3' },
+        ],
+      ]);
+      await tags.remove(tx, tenant, arn, ['b', 'missing']);
+      expect((await tags.keys(tx, tenant, arn)).sort()).toEqual(['a', 'c']);
+      await tags.drop(tx, tenant, [arn, other]);
+      expect(await tags.ofMany(tx, tenant, [arn, other])).toEqual([[], []]);
+    });
+  });
+});

@@ -1,0 +1,26 @@
+import { RawBuilder, sql, SqlBool } from 'kysely';
+
+/**
+ * A jsonb parameter. pg sends a JavaScript array as a Postgres array literal, so JSON values are
+ * serialized here, once, whatever their shape.
+ */
+export function jsonb(value: unknown): RawBuilder<unknown> {
+  return sql`${JSON.stringify(value)}::jsonb`;
+}
+
+/** The position of a row in a list ordered by (time, id): the usual keyset. */
+export interface TimeKeyset {
+  at: Date;
+  id: string;
+}
+
+/**
+ * "After this key" for a list ordered by (`column`, id), as one row-value comparison, which the
+ * list's (…, column, id) index serves as a range scan.
+ */
+export function afterTimeKey(column: string, key: TimeKeyset): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(column)}, "id") > (${key.at}, ${key.id}::uuid)`;
+}
+
+/** `FOR UPDATE` or `FOR SHARE` row locks, as repositories take them. */
+export type RowLock = 'update' | 'share';

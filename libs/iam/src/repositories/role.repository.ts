@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { Role, Tables, Tx } from '@accountlink/db';
+import type { Insertable } from 'kysely';
+
+/**
+ * Simulated IAM roles (unique per tenant, account and lower-cased name). Lock order: IAM takes no
+ * row locks; a role change is one statement, and what depends on roles locks its own rows.
+ */
+@Injectable()
+export class RoleRepository {
+  /** Inserts unless the name is taken in the account, regardless of case (then null). */
+  async insert(tx: Tx, row: Insertable<Tables.Role>): Promise<Role | null> {
+    const inserted = await tx
+      .insertInto('roles')
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return inserted ?? null;
+  }
+
+  async findByNameKey(
+    tx: Tx,
+    tenantId: string,
+    accountId: string,
+    roleNameKey: string,
+  ): Promise<Role | null> {
+    const row = await tx
+      .selectFrom('roles')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('accountId', '=', accountId)
+      .where('roleNameKey', '=', roleNameKey)
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  /** Roles of several accounts by (account, name key), in one query. */
+  async findByKeys(
+    tx: Tx,
+    tenantId: string,
+    keys: readonly { accountId: string; roleNameKey: string }[],
+  ): Promise<Role[]> {
+    if (keys.length === 0) {
+      return [];
+    }
+    return tx
+      .selectFrom('roles')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where((eb) =>
+        eb.or(
+          keys.map((k) =>
+            eb.and([eb('accountId', '=', k.accountId), eb('roleNameKey', '=', k.roleNameKey)]),
+          ),
+        ),
+      )
+      .execute();
+  }
+
+  async updatePolicy(tx: Tx, id: string, document: string, at: Date): Promise<Role> {
+    return tx
+      .updateTable('roles')
+      .set({ assumeRolePolicyDocument: document, updatedAt: at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await tx.deleteFrom('roles').where('id', '=', id).execute();
+  }
+
+  /** A page of an account's roles in name-key order: `limit` rows and one more. */
+  async page(
+    tx: Tx,
+    tenantId: string,
+    accountId: string,
+    afterKey: string | null,
+    limit: number,
+  ): Promise<Role[]> {
+    let query = tx
+      .selectFrom('roles')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('accountId', '=', accountId);
+    if (afterKey !== null) {
+      query = query.where('roleNameKey', '>', afterKey);
+    }
+    return query
+      .orderBy('roleNameKey')
+      .limit(limit + 1)
+      .execute();
+  }
+}

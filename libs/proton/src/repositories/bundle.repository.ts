@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '@accountlink/db';
+import { sql } from 'kysely';
+
+export interface BundleObjectInfo {
+  bucket: string;
+  key: string;
+  size: number;
+  createdAt: Date;
+}
+
+export interface BundleKey {
+  tenantId: string;
+  accountId: string;
+  bucket: string;
+  key: string;
+}
+
+/** Objects of each account's simulated S3 store (template bundles). */
+@Injectable()
+export class BundleRepository {
+  /** Puts the object; putting a key again replaces it. */
+  async put(tx: Tx, key: BundleKey, body: string, size: number): Promise<BundleObjectInfo> {
+    return tx
+      .insertInto('bundle_objects')
+      .values({ ...key, body, size })
+      .onConflict((oc) =>
+        oc
+          .columns(['tenantId', 'accountId', 'bucket', 'key'])
+          .doUpdateSet({ body, size, createdAt: sql`now()` }),
+      )
+      .returning(['bucket', 'key', 'size', 'createdAt'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /** The object's body, or null when there is no such object. */
+  async body(tx: Tx, key: BundleKey): Promise<string | null> {
+    const row = await tx
+      .selectFrom('bundle_objects')
+      .select('body')
+      .where('tenantId', '=', key.tenantId)
+      .where('accountId', '=', key.accountId)
+      .where('bucket', '=', key.bucket)
+      .where('key', '=', key.key)
+      .executeTakeFirst();
+    return row?.body ?? null;
+  }
+}

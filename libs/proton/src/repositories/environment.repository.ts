@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { groupBy } from '@accountlink/common';
+import type { Environment, RowLock, Tables, Tx } from '@accountlink/db';
+import { Insertable, sql, Updateable } from 'kysely';
+
+export type EnvironmentRow = Environment;
+
+/** ListEnvironments' environmentTemplates filter: a template, optionally one major version. */
+export interface TemplateFilter {
+  templateName: string;
+  majorVersion?: number;
+}
+
+export interface EnvironmentScope {
+  tenantId: string;
+  accountId: string;
+  region: string;
+}
+
+/** Proton environments of management accounts (unique per tenant, account, region and name). */
+@Injectable()
+export class EnvironmentRepository {
+  /** The quota, the environments counted up to it, and whether the name is taken: one round trip. */
+  async createPreconditions(
+    tx: Tx,
+    scope: EnvironmentScope,
+    name: string,
+  ): Promise<{ quota: number; used: number; taken: boolean }> {
+    const { rows } = await sql<{ quota: number; used: number; taken: boolean }>`
+      WITH t AS (SELECT "environmentQuota" AS "quota" FROM "tenants" WHERE "id" = ${scope.tenantId}::uuid)
+      SELECT t."quota",
+             (SELECT count(*)::int FROM (SELECT 1 FROM "environments"
+                 WHERE "tenantId" = ${scope.tenantId}::uuid AND "accountId" = ${scope.accountId}
+                   AND "region" = ${scope.region} LIMIT t."quota") c) AS "used",
+             EXISTS (SELECT 1 FROM "environments"
+                 WHERE "tenantId" = ${scope.tenantId}::uuid AND "accountId" = ${scope.accountId}
+                   AND "region" = ${scope.region} AND "name" = ${name}) AS "taken"
+        FROM t`.execute(tx);
+    const row = rows[0];
+    if (!row) {
+      throw new Error('the tenant of the transaction does not exist');
+    }
+    return row;
+  }
+
+  async insert(tx: Tx, row: Insertable<Tables.Environment>): Promise<EnvironmentRow> {
+    return tx.insertInto('environments').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  async findByName(
+    tx: Tx,
+    scope: EnvironmentScope,
+    name: string,
+    lock: RowLock | null = null,
+  ): Promise<EnvironmentRow | null> {
+    let query = tx
+      .selectFrom('environments')
+      .selectAll()
+      .where('tenantId', '=', scope.tenantId)
+      .where('accountId', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .where('name', '=', name);
+    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
+    return (await query.executeTakeFirst()) ?? null;
+  }
+
+  async findById(tx: Tx, id: string, lock: RowLock | null = null): Promise<EnvironmentRow | null> {
+    let query = tx.selectFrom('environments').selectAll().where('id', '=', id);
+    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
+    return (await query.executeTakeFirst()) ?? null;
+  }
+
+  /** Writes `patch` only if the row still has `version`; null when it changed meanwhile. */
+  async compareAndSet(
+    tx: Tx,
+    id: string,
+    version: number,
+    patch: Updateable<Tables.Environment>,
+  ): Promise<EnvironmentRow | null> {
+    const row = await tx
+      .updateTable('environments')
+      .set({ ...patch, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  /** Writes `patch` to a row the caller holds locked, bumping its version. */
+  async update(tx: Tx, id: string, patch: Updateable<Tables.Environment>): Promise<EnvironmentRow> {
+    return tx
+      .updateTable('environments')
+      .set((eb) => ({ ...patch, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await tx.deleteFrom('environments').where('id', '=', id).execute();
+  }
+
+  /**
+   * One page in name order. With template filters, each filter is its own range scan of the
+   * index (tenant, account, region, templateName[, templateMajorVersion], name), merged.
+   */
+  async page(
+    tx: Tx,
+    scope: EnvironmentScope,
+    filters: readonly TemplateFilter[] | null,
+    afterName: string | null,
+    limit: number,
+  ): Promise<EnvironmentRow[]> {
+    const base = sql`"tenantId" = ${scope.tenantId}::uuid AND "accountId" = ${scope.accountId} AND "region" = ${scope.region}
+      ${afterName !== null ? sql`AND "name" > ${afterName}` : sql``}`;
+    if (!filters?.length) {
+      const { rows } = await sql<EnvironmentRow>`
+        SELECT * FROM "environments" WHERE ${base} ORDER BY "name" LIMIT ${limit + 1}`.execute(tx);
+      return rows;
+    }
+    const branches = filters.map(
+      (f) => sql`(SELECT * FROM "environments" WHERE ${base} AND "templateName" = ${f.templateName}
+        ${f.majorVersion !== undefined ? sql`AND "templateMajorVersion" = ${f.majorVersion}` : sql``}
+        ORDER BY "name" LIMIT ${limit + 1})`,
+    );
+    // UNION (not ALL): a row that two overlapping filters match is listed once.
+    const { rows } = await sql<EnvironmentRow>`
+      SELECT * FROM (${sql.join(branches, sql` UNION `)}) e ORDER BY "name" LIMIT ${limit + 1}`.execute(
+      tx,
+    );
+    return rows;
+  }
+
+  /** Environments using each connection, in name order, in one query (GraphQL field batching). */
+  async usingConnections(
+    tx: Tx,
+    tenantId: string,
+    connectionIds: readonly string[],
+  ): Promise<EnvironmentRow[][]> {
+    if (connectionIds.length === 0) {
+      return [];
+    }
+    const rows = await tx
+      .selectFrom('environments')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('environmentAccountConnectionId', 'in', [...connectionIds])
+      .orderBy('name')
+      .execute();
+    return groupBy(connectionIds, rows, (r) => r.environmentAccountConnectionId ?? '');
+  }
+
+  /** Names of (up to `limit`) environments using a connection. */
+  async namesUsingConnection(
+    tx: Tx,
+    tenantId: string,
+    connectionId: string,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await tx
+      .selectFrom('environments')
+      .select('name')
+      .where('tenantId', '=', tenantId)
+      .where('environmentAccountConnectionId', '=', connectionId)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.name);
+  }
+
+  /** Names of (up to `limit`) environments of a template. */
+  async namesUsingTemplate(
+    tx: Tx,
+    tenantId: string,
+    templateId: string,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await tx
+      .selectFrom('environments')
+      .select('name')
+      .where('tenantId', '=', tenantId)
+      .where('templateId', '=', templateId)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * An environment using a template version: on it, or with a running update that would fall
+   * back to it (its deployment's initial state). Null when none.
+   */
+  async nameUsingVersion(
+    tx: Tx,
+    scope: EnvironmentScope,
+    template: { id: string; name: string },
+    major: number,
+    minor: number,
+  ): Promise<string | null> {
+    const { rows } = await sql<{ name: string }>`
+      SELECT "name" FROM "environments"
+       WHERE "tenantId" = ${scope.tenantId}::uuid AND "templateId" = ${template.id}::uuid
+         AND "templateMajorVersion" = ${major} AND "templateMinorVersion" = ${minor}
+      UNION ALL
+      SELECT d."environmentName" FROM "deployments" d
+       WHERE d."tenantId" = ${scope.tenantId}::uuid AND d."accountId" = ${scope.accountId}
+         AND d."region" = ${scope.region}
+         AND d."status" IN ('IN_PROGRESS', 'CANCELLING')
+         AND d."initialState"->>'templateName' = ${template.name}
+         AND (d."initialState"->>'templateMajorVersion')::int = ${major}
+         AND (d."initialState"->>'templateMinorVersion')::int = ${minor}
+      LIMIT 1`.execute(tx);
+    return rows[0]?.name ?? null;
+  }
+}
