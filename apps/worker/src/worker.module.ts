@@ -77,7 +77,16 @@ export const HANDLERS = [
         producer: JobProducer,
         redis: Redis,
         c: AppConfig,
-      ) => new OutboxRelay(system, outbox, producer, redis, c.redisPrefix, c.outboxPollMs),
+      ) =>
+        new OutboxRelay(
+          system,
+          outbox,
+          producer,
+          redis,
+          c.redisPrefix,
+          c.outboxPollMs,
+          c.outboxBatchMs,
+        ),
     },
     JobRunner,
   ],

@@ -22,6 +22,9 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+    // A domain error is an answer to the caller, never logged with a trace: formatting V8's
+    // stack (which GraphQLError reads) would cost more than the whole refusal.
+    this.stack = `AppError: ${message}`;
   }
 
   static badInput(field: string, message: string): AppError {

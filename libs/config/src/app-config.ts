@@ -25,6 +25,7 @@ const schema = z.object({
   ACCOUNTLINK_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   OUTBOX_POLL_MS: int(100, 10),
+  OUTBOX_BATCH_MS: int(25, 0).pipe(z.number().max(1_000)),
   OUTBOX_RETENTION_HOURS: int(24, 1),
   WORKER_CONCURRENCY: int(8, 1),
   JOB_LOCK_MS: int(30_000, 1_000),
@@ -54,6 +55,8 @@ export interface AppConfig {
   cursorSecret: string;
   logLevel: (typeof LOG_LEVELS)[number];
   outboxPollMs: number;
+  /** Under load, how long the relay lets a burst of commits gather into one batch. */
+  outboxBatchMs: number;
   outboxRetentionHours: number;
   workerConcurrency: number;
   /** How long a job stays locked to a worker without a heartbeat; a dead worker's job is retried after it. */
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cursorSecret: createHmac('sha256', operatorToken).update('accountlink:cursor').digest('hex'),
     logLevel: c.LOG_LEVEL,
     outboxPollMs: c.OUTBOX_POLL_MS,
+    outboxBatchMs: c.OUTBOX_BATCH_MS,
     outboxRetentionHours: c.OUTBOX_RETENTION_HOURS,
     workerConcurrency: c.WORKER_CONCURRENCY,
     jobLockMs: c.JOB_LOCK_MS,

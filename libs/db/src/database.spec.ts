@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beginTenantSql } from './database';
+import { atCommit, beginTenantSql } from './database';
 import { ResourceTagRepository } from './repositories/resource-tag.repository';
 import { TestDatabase } from './testing/test-database';
 
@@ -38,6 +38,17 @@ describe('TenantDatabase against the real database', () => {
         tx.insertInto('accounts').values({ tenantId: b, accountId: '333333333333' }).execute(),
       ),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it('keeps no planner statistics for any "tenantId" column (see the migration that says why)', async () => {
+    const { rows } = await test.system.pool.query<{ table: string; target: number | null }>(
+      `SELECT c.relname AS "table", a.attstattarget AS target
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'tenantId'`,
+    );
+    expect(rows.length).toBeGreaterThan(15);
+    expect(rows.filter((r) => r.target !== 0)).toEqual([]);
   });
 
   it('sees nothing without a tenant', async () => {
@@ -80,13 +91,87 @@ describe('TenantDatabase against the real database', () => {
     ).rejects.toThrow('rolled back');
   });
 
+  it('opens no transaction for a function that runs no statement', async () => {
+    const tenant = await test.tenant();
+    await expect(test.db.withTenant(tenant, async () => 'nothing')).resolves.toBe('nothing');
+  });
+
+  it('reads one statement with the tenant set, and refuses a second one', async () => {
+    const a = await test.tenant(['777777777777']);
+    await test.tenant(['888888888888']);
+    const rows = await test.db.readTenant(a, (tx) =>
+      tx.selectFrom('accounts').select('accountId').execute(),
+    );
+    expect(rows).toEqual([{ accountId: '777777777777' }]);
+    await expect(
+      test.db.readTenant(a, async (tx) => {
+        await tx.selectFrom('accounts').select('accountId').execute();
+        return tx.selectFrom('accounts').select('accountId').execute();
+      }),
+    ).rejects.toThrow('second statement');
+  });
+
+  it('writes deferred statements with COMMIT, and none of the transaction when one fails', async () => {
+    const tenant = await test.tenant();
+    const accounts = () =>
+      test.system.db
+        .selectFrom('accounts')
+        .select('accountId')
+        .where('tenantId', '=', tenant)
+        .orderBy('accountId')
+        .execute();
+    await test.db.withTenant(tenant, async (tx) => {
+      await atCommit(
+        tx,
+        tx.insertInto('accounts').values({ tenantId: tenant, accountId: '100000000001' }),
+      );
+      // Not written yet: it waits for COMMIT.
+      expect(await tx.selectFrom('accounts').select('accountId').execute()).toEqual([]);
+      await tx
+        .insertInto('accounts')
+        .values({ tenantId: tenant, accountId: '100000000002' })
+        .execute();
+    });
+    expect(await accounts()).toEqual([
+      { accountId: '100000000001' },
+      { accountId: '100000000002' },
+    ]);
+    await expect(
+      test.db.withTenant(tenant, async (tx) => {
+        await tx
+          .insertInto('accounts')
+          .values({ tenantId: tenant, accountId: '100000000003' })
+          .execute();
+        // A duplicate: it fails at commit, and takes the whole transaction with it.
+        await atCommit(
+          tx,
+          tx.insertInto('accounts').values({ tenantId: tenant, accountId: '100000000001' }),
+        );
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await accounts()).toEqual([
+      { accountId: '100000000001' },
+      { accountId: '100000000002' },
+    ]);
+    // A transaction of deferred writes only opens, writes and commits in one message.
+    await test.db.withTenant(tenant, (tx) =>
+      atCommit(
+        tx,
+        tx.insertInto('accounts').values({ tenantId: tenant, accountId: '100000000004' }),
+      ),
+    );
+    expect((await accounts()).map((a) => a.accountId)).toContain('100000000004');
+  });
+
   it('serializes transactions that take the same advisory lock', async () => {
     const tenant = await test.tenant();
     const order: string[] = [];
+    // The lock is taken with the transaction's first statement.
     const hold = (name: string) =>
       test.db.withTenant(
         tenant,
-        async () => {
+        async (tx) => {
+          await tx.selectFrom('tenants').select('id').execute();
           order.push(`${name} in`);
           await new Promise((r) => setTimeout(r, 100));
           order.push(`${name} out`);

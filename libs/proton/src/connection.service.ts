@@ -251,7 +251,7 @@ export class ConnectionService {
 
   async get(caller: ProtonCaller, id: string): Promise<ConnectionRow> {
     checkId('id', id);
-    return this.db.withTenant(caller.tenantId, (tx) =>
+    return this.db.readTenant(caller.tenantId, (tx) =>
       this.load(tx, caller, id, ['ENVIRONMENT', 'MANAGEMENT'], 'GetEnvironmentAccountConnection'),
     );
   }
@@ -281,7 +281,7 @@ export class ConnectionService {
       statuses?.join() ?? '',
     ].join(':');
     const after = decodeTimeKey(this.cursors, scope, query.after, 'nextToken');
-    const rows = await this.db.withTenant(caller.tenantId, (tx) =>
+    const rows = await this.db.readTenant(caller.tenantId, (tx) =>
       this.connections.page(tx, {
         tenantId: caller.tenantId,
         region: caller.region,
@@ -303,17 +303,17 @@ export class ConnectionService {
 
   /** Connections by id, in one query (GraphQL batching: an environment's connection). */
   byIds(tenantId: string, ids: readonly string[]): Promise<(ConnectionRow | null)[]> {
-    return this.db.withTenant(tenantId, (tx) => this.connections.byIds(tx, tenantId, ids));
+    return this.db.readTenant(tenantId, (tx) => this.connections.byIds(tx, tenantId, ids));
   }
 
   /** Role validations of many connections in one query (GraphQL field batching). */
   validationsOf(tenantId: string, ids: readonly string[]) {
-    return this.db.withTenant(tenantId, (tx) => this.connections.validationsOf(tx, tenantId, ids));
+    return this.db.readTenant(tenantId, (tx) => this.connections.validationsOf(tx, tenantId, ids));
   }
 
   /** History of many connections in one query (GraphQL field batching). */
   historyOf(tenantId: string, ids: readonly string[]) {
-    return this.db.withTenant(tenantId, (tx) => this.connections.historyOf(tx, tenantId, ids));
+    return this.db.readTenant(tenantId, (tx) => this.connections.historyOf(tx, tenantId, ids));
   }
 
   private async move(

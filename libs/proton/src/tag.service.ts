@@ -91,7 +91,7 @@ export class TagService {
 
   /** Tags of many resources in one query (GraphQL field batching). */
   async tagsOf(tenantId: string, resourceArns: readonly string[]): Promise<Tag[][]> {
-    return this.db.withTenant(tenantId, (tx) => this.tags.ofMany(tx, tenantId, resourceArns));
+    return this.db.readTenant(tenantId, (tx) => this.tags.ofMany(tx, tenantId, resourceArns));
   }
 
   /** The connection an ARN names (null for an environment or template), if the caller may tag it. */

@@ -4,7 +4,7 @@ import { AccountService } from './account.service';
 import { ApiKeyService } from './api-key.service';
 import { AuthService } from './auth.service';
 import { AwsAuthService } from './aws-auth.service';
-import { TenancyResolver } from './graphql/tenancy.resolver';
+import { PrincipalResolver, TenancyResolver } from './graphql/tenancy.resolver';
 import { TenantService } from './tenant.service';
 import { TenantSettingsService } from './tenant-settings.service';
 import { ThrottleService } from './throttle.service';
@@ -26,7 +26,7 @@ const SERVICES = [
 ];
 
 @Module({
-  providers: [...SERVICES, ...TENANCY_REPOSITORIES, TenancyResolver],
+  providers: [...SERVICES, ...TENANCY_REPOSITORIES, TenancyResolver, PrincipalResolver],
   exports: [...SERVICES, ...TENANCY_REPOSITORIES],
 })
 export class TenancyModule {}
@@ -39,4 +39,4 @@ export class ThrottleModule {}
 @Module({ imports: [TenancyModule], providers: [PrincipalCacheSync] })
 export class PrincipalCacheSyncModule {}
 
-export const TENANCY_RESOLVERS = [TenancyResolver];
+export const TENANCY_RESOLVERS = [TenancyResolver, PrincipalResolver];

@@ -5,19 +5,27 @@ import { createRedis } from '@accountlink/jobs';
 import { Redis } from 'ioredis';
 import { TenantSettingsService } from './tenant-settings.service';
 
+/** INCR, and the expiry on the window's first hit: one command (EVALSHA) per request. */
+const HIT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+type CountingRedis = Redis & { hitWindow(key: string, ttlSeconds: number): Promise<number> };
+
 /**
  * Per-account request rate limit, shared by every API instance: a counter per account and second
  * in Redis (one round trip). Over the tenant's rate: THROTTLED / ThrottlingException.
  */
 @Injectable()
 export class ThrottleService implements OnApplicationShutdown {
-  private readonly redis: Redis;
+  private readonly redis: CountingRedis;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: TenantSettingsService,
   ) {
-    this.redis = createRedis(config.redisUrl, { failFast: true });
+    this.redis = createRedis(config.redisUrl, { failFast: true }) as CountingRedis;
+    this.redis.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT });
   }
 
   async check(tenantId: string, accountId: string): Promise<void> {
@@ -37,12 +45,7 @@ export class ThrottleService implements OnApplicationShutdown {
   async hit(key: string, limit: number, windowSeconds: number, message: string): Promise<void> {
     const window = Math.floor(Date.now() / 1000 / windowSeconds);
     const redisKey = `${this.config.redisPrefix}:limit:${key}:${window}`;
-    const results = await this.redis
-      .multi()
-      .incr(redisKey)
-      .expire(redisKey, windowSeconds * 2)
-      .exec();
-    if (Number(results?.[0]?.[1] ?? 0) > limit) {
+    if ((await this.redis.hitWindow(redisKey, windowSeconds * 2)) > limit) {
       throw new AppError(ErrorCode.THROTTLED, message);
     }
   }

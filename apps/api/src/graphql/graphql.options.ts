@@ -1,4 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError } from '@accountlink/common';
 import { ApolloDriverConfig } from '@nestjs/apollo';
@@ -67,7 +68,8 @@ export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDrive
     playground: false,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [metricsPlugin(metrics)],
+    // No HTTP cache hints are served: the cache-control plugin would only wrap every field.
+    plugins: [ApolloServerPluginCacheControlDisabled(), metricsPlugin(metrics)],
     subscriptions: {
       // Spread into graphql-ws's useServer: errors of subscription operations get the same
       // mapping as queries and mutations (codes, no internals).

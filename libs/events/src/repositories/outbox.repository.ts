@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DB, Tx } from '@accountlink/db';
-import { jsonb } from '@accountlink/db';
+import { atCommit, jsonb } from '@accountlink/db';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DomainEvent, EventMessage } from '../event-message';
@@ -15,14 +15,18 @@ const RELAY_LOCK = 7_340_001;
  */
 @Injectable()
 export class OutboxRepository {
-  /** Records events in the caller's transaction: they exist exactly when the change commits. */
+  /**
+   * Records events in the caller's transaction: they exist exactly when the change commits. The
+   * insert travels with COMMIT (atCommit), so an event costs no round trip of its own; its id,
+   * the relay's order, is then drawn right before the commit.
+   */
   async record(tx: Tx, ...events: DomainEvent[]): Promise<void> {
     if (events.length === 0) {
       return;
     }
-    await tx
-      .insertInto('outbox_events')
-      .values(
+    await atCommit(
+      tx,
+      tx.insertInto('outbox_events').values(
         events.map((event) => ({
           tenantId: event.tenantId,
           type: event.type,
@@ -32,20 +36,16 @@ export class OutboxRepository {
           userIds: event.userIds ?? [],
           payload: jsonb(event.payload),
         })),
-      )
-      .execute();
+      ),
+    );
   }
 
-  /** The relay's lock, for the transaction `system` runs in; false when another relay holds it. */
-  async tryRelayLock(system: Kysely<DB>): Promise<boolean> {
-    const { rows } = await sql<{
-      ok: boolean;
-    }>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS ok`.execute(system);
-    return rows[0]?.ok === true;
-  }
-
-  /** The oldest unpublished events, in id order (index: publishedAt, id). */
-  async unpublished(system: Kysely<DB>, limit: number): Promise<EventMessage[]> {
+  /**
+   * The oldest unpublished events, in id order (index: publishedAt, id), for the transaction
+   * `system` runs in, with the relay's lock held until it ends; none when another relay holds it
+   * (the lock is taken once, by the statement's init plan).
+   */
+  async claimUnpublished(system: Kysely<DB>, limit: number): Promise<EventMessage[]> {
     const rows = await system
       .selectFrom('outbox_events')
       .select([
@@ -60,6 +60,7 @@ export class OutboxRepository {
         'occurredAt',
       ])
       .where('publishedAt', 'is', null)
+      .where(sql<boolean>`(SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}))`)
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -76,12 +77,15 @@ export class OutboxRepository {
     }));
   }
 
+  /** Marks the events relayed, with the transaction's COMMIT. */
   async markPublished(system: Kysely<DB>, ids: readonly string[]): Promise<void> {
-    await system
-      .updateTable('outbox_events')
-      .set({ publishedAt: sql`now()` })
-      .where('id', '=', sql<string>`ANY(${[...ids]}::bigint[])`)
-      .execute();
+    await atCommit(
+      system,
+      system
+        .updateTable('outbox_events')
+        .set({ publishedAt: sql`now()` })
+        .where('id', '=', sql<string>`ANY(${[...ids]}::bigint[])`),
+    );
   }
 
   /** Deletes relayed rows older than the retention window (the outbox is not an archive). */

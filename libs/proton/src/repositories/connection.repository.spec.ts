@@ -177,17 +177,26 @@ describe('ConnectionRepository against the real database', () => {
 
   it('records a validation result only while the validation names the ARN that was checked', async () => {
     const row = rows[5] as ConnectionRow;
-    await test.db.withTenant(tenantId, async (tx) => {
-      await repo.insertValidations(tx, [
+    const validation = async () =>
+      (
+        await test.db.withTenant(tenantId, (tx) => repo.validationsOf(tx, tenantId, [row.id]))
+      )[0]?.[0];
+    // The writes travel with COMMIT: each is checked after its transaction.
+    await test.db.withTenant(tenantId, (tx) =>
+      repo.insertValidations(tx, [
         { tenantId, connectionId: row.id, kind: 'ROLE', roleArn: 'arn:new' },
-      ]);
-      await repo.setValidationResults(
+      ]),
+    );
+    await test.db.withTenant(tenantId, (tx) =>
+      repo.setValidationResults(
         tx,
         [{ connectionId: row.id, kind: 'ROLE', roleArn: 'arn:old', status: 'VALID', reason: null }],
         new Date(),
-      );
-      expect((await repo.validationsOf(tx, tenantId, [row.id]))[0]?.[0]?.status).toBe('PENDING');
-      await repo.setValidationResults(
+      ),
+    );
+    expect((await validation())?.status).toBe('PENDING');
+    await test.db.withTenant(tenantId, (tx) =>
+      repo.setValidationResults(
         tx,
         [
           {
@@ -199,10 +208,12 @@ describe('ConnectionRepository against the real database', () => {
           },
         ],
         new Date(),
-      );
-      const [validation] = (await repo.validationsOf(tx, tenantId, [row.id]))[0] ?? [];
-      expect([validation?.status, validation?.reason]).toEqual(['INVALID', 'no']);
-      expect((await repo.firstInvalid(tx, row.id))?.roleArn).toBe('arn:new');
-    });
+      ),
+    );
+    const checked = await validation();
+    expect([checked?.status, checked?.reason]).toEqual(['INVALID', 'no']);
+    expect(
+      (await test.db.withTenant(tenantId, (tx) => repo.firstInvalid(tx, row.id)))?.roleArn,
+    ).toBe('arn:new');
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   afterTimeKey,
+  atCommit,
   type Tables as T,
   ConnectionRoleValidation,
   ConnectionTransition,
@@ -219,9 +220,10 @@ export class ConnectionRepository {
 
   // --- role validations ---------------------------------------------------------------------
 
+  /** The validations of a new connection; written with COMMIT (nothing reads them before). */
   async insertValidations(tx: Tx, rows: Insertable<T.ConnectionRoleValidation>[]): Promise<void> {
     if (rows.length > 0) {
-      await tx.insertInto('connection_role_validations').values(rows).execute();
+      await atCommit(tx, tx.insertInto('connection_role_validations').values(rows));
     }
   }
 
@@ -230,18 +232,20 @@ export class ConnectionRepository {
     tx: Tx,
     row: { tenantId: string; connectionId: string; kind: RoleKind; roleArn: string },
   ): Promise<void> {
-    await tx
-      .insertInto('connection_role_validations')
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(['connectionId', 'kind']).doUpdateSet({
-          roleArn: row.roleArn,
-          status: 'PENDING',
-          reason: null,
-          checkedAt: null,
-        }),
-      )
-      .execute();
+    await atCommit(
+      tx,
+      tx
+        .insertInto('connection_role_validations')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['connectionId', 'kind']).doUpdateSet({
+            roleArn: row.roleArn,
+            status: 'PENDING',
+            reason: null,
+            checkedAt: null,
+          }),
+        ),
+    );
   }
 
   /** The first INVALID validation of a connection (by kind), or null. */
@@ -306,22 +310,24 @@ export class ConnectionRepository {
     if (results.length === 0) {
       return;
     }
-    await sql`
+    await atCommit(
+      tx,
+      sql`
       UPDATE "connection_role_validations" v
          SET "status" = r."status"::"RoleValidationStatus", "reason" = r."reason", "checkedAt" = ${checkedAt}
         FROM unnest(${results.map((r) => r.connectionId)}::uuid[], ${results.map((r) => r.kind)}::"ConnectionRoleKind"[],
                     ${results.map((r) => r.roleArn)}::text[], ${results.map((r) => r.status)}::text[],
                     ${results.map((r) => r.reason)}::text[])
           AS r("connectionId", "kind", "roleArn", "status", "reason")
-       WHERE v."connectionId" = r."connectionId" AND v."kind" = r."kind" AND v."roleArn" = r."roleArn"`.execute(
-      tx,
+       WHERE v."connectionId" = r."connectionId" AND v."kind" = r."kind" AND v."roleArn" = r."roleArn"`,
     );
   }
 
   // --- history ------------------------------------------------------------------------------
 
+  /** A history row; written with COMMIT. */
   async insertTransition(tx: Tx, row: Insertable<T.ConnectionTransition>): Promise<void> {
-    await tx.insertInto('connection_transitions').values(row).execute();
+    await atCommit(tx, tx.insertInto('connection_transitions').values(row));
   }
 
   async historyOf(

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection } from '@accountlink/common';
+import { Connection, Principal } from '@accountlink/common';
 import type { AccessKey, Account, ApiKey, Tenant, User } from '@accountlink/db';
 
 @ObjectType('User', { description: 'A person of the tenant (CodeCatalyst spaces)' })
@@ -58,12 +58,9 @@ export const AccountConnection = Connection(AccountModel, 'Account', 'AccountsCo
 @ObjectType('Principal')
 export class PrincipalModel {
   @Field(() => PrincipalKind) kind!: PrincipalKind;
-  @Field(() => TenantModel, { nullable: true }) tenant!: TenantModel | null;
-  @Field(() => AccountModel, { nullable: true, description: 'The account an account key acts for' })
-  account!: AccountModel | null;
-  @Field(() => UserModel, { nullable: true, description: 'The user a user key acts for' })
-  user!: UserModel | null;
   @Field({ description: 'The region of this request (x-aws-region)' }) region!: string;
+  /** What `tenant`, `account` and `user` are read by, when a query selects them. */
+  principal!: Principal;
 }
 
 @ObjectType('CreateTenantPayload')

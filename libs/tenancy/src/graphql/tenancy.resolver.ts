@@ -1,4 +1,14 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
 import { AppError, RelayConnection, toConnection } from '@accountlink/common';
 import { AccessKeyService } from '../access-key.service';
 import {
@@ -98,26 +108,8 @@ export class TenancyResolver {
   @Query(() => PrincipalModel, { description: 'Who the key of this request acts as' })
   async me(@Context() { ctx }: GqlContext): Promise<PrincipalModel> {
     const principal = await ctx.principal();
-    const region = ctx.region;
-    if (principal.kind === 'OPERATOR') {
-      return { kind: PrincipalKind.OPERATOR, tenant: null, account: null, user: null, region };
-    }
-    const tenant = await this.tenants.getTenant(principal.tenantId);
-    const user =
-      principal.kind === 'USER'
-        ? await this.userService.getUser(principal.tenantId, principal.userId)
-        : null;
-    const account =
-      principal.kind === 'ACCOUNT'
-        ? await this.accountService.getAccount(principal.tenantId, principal.accountId)
-        : null;
-    return {
-      kind: PrincipalKind[principal.kind],
-      tenant: tenant ? TenantModel.from(tenant) : null,
-      account: account ? AccountModel.from(account) : null,
-      user: user ? UserModel.from(user) : null,
-      region,
-    };
+    // The tenant, account and user are read only when the query asks for them (PrincipalResolver).
+    return { kind: PrincipalKind[principal.kind], region: ctx.region, principal };
   }
 
   @Mutation(() => CreateTenantPayload, { description: 'Operator only' })
@@ -240,5 +232,48 @@ export class TenancyResolver {
     return (await this.accessKeyService.listAccessKeys(principal.tenantId, accountId)).map(
       AccessKeyModel.from,
     );
+  }
+}
+
+/** The parts of `me` that need the database, resolved only when selected. */
+@Resolver(() => PrincipalModel)
+export class PrincipalResolver {
+  constructor(
+    private readonly tenants: TenantService,
+    private readonly accountService: AccountService,
+    private readonly userService: UserService,
+  ) {}
+
+  @ResolveField(() => TenantModel, { nullable: true })
+  async tenant(@Parent() me: PrincipalModel): Promise<TenantModel | null> {
+    const { principal } = me;
+    if (principal.kind === 'OPERATOR') {
+      return null;
+    }
+    const tenant = await this.tenants.getTenant(principal.tenantId);
+    return tenant ? TenantModel.from(tenant) : null;
+  }
+
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description: 'The account an account key acts for',
+  })
+  async account(@Parent() me: PrincipalModel): Promise<AccountModel | null> {
+    const { principal } = me;
+    if (principal.kind !== 'ACCOUNT') {
+      return null;
+    }
+    const account = await this.accountService.getAccount(principal.tenantId, principal.accountId);
+    return account ? AccountModel.from(account) : null;
+  }
+
+  @ResolveField(() => UserModel, { nullable: true, description: 'The user a user key acts for' })
+  async user(@Parent() me: PrincipalModel): Promise<UserModel | null> {
+    const { principal } = me;
+    if (principal.kind !== 'USER') {
+      return null;
+    }
+    const user = await this.userService.getUser(principal.tenantId, principal.userId);
+    return user ? UserModel.from(user) : null;
   }
 }
