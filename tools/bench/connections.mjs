@@ -3,7 +3,7 @@
 //
 // Against the running stack: N environment accounts each create a connection to one management
 // account, which accepts it and reads it; through GraphQL and through the AWS JSON protocol
-// (@aws-sdk/client-proton, SigV4), at each concurrency. The baseline does the same database work
+// (SigV4-signed, by the lean client of aws.mjs), at each concurrency. The baseline does the same database work
 // (connection, validation, history and outbox rows; the compare-and-set accept with its history
 // and outbox rows; the read by id), one transaction as the application role with the tenant set,
 // through a bare `pg` pool in this process on the same database. Also: how long a created
@@ -11,13 +11,18 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { awsClient } from './aws.mjs';
 import {
-  AcceptEnvironmentAccountConnectionCommand,
-  CreateEnvironmentAccountConnectionCommand,
-  GetEnvironmentAccountConnectionCommand,
-  ProtonClient,
-} from '@aws-sdk/client-proton';
-import { barePool, gql, options, ownerUrl, percentiles, printTable, sleep, timed } from './lib.mjs';
+  barePool,
+  gql,
+  options,
+  ownerUrl,
+  percentiles,
+  pool,
+  printTable,
+  sleep,
+  timed,
+} from './lib.mjs';
 import { benchWorld, MGMT, roleArn } from './world.mjs';
 
 /** Waits until every connection's role is VALID; returns created → VALID latencies (ms). */
@@ -49,19 +54,55 @@ export async function runConnections({
   const world = await benchWorld(accounts, 'bench-conn');
   const { tenantId, creds, envs } = world;
   const mgmtKey = creds[MGMT].key;
-  const client = (c) =>
-    new ProtonClient({
-      endpoint: options.url,
-      region: 'us-east-1',
-      credentials: c,
-      maxAttempts: 1,
-    });
-  const clients = Object.fromEntries(envs.map((id) => [id, client(creds[id].access)]));
-  const mgmtClient = client(creds[MGMT].access);
+  const clients = Object.fromEntries(envs.map((id) => [id, awsClient(creds[id].access)]));
+  const mgmtClient = awsClient(creds[MGMT].access);
   const owner = new pg.Client({ connectionString: ownerUrl });
   await owner.connect();
   const results = [];
   const validation = [];
+
+  // Warm-up, not measured: JIT, pooled connections and their prepared statements, on every path.
+  const warm = envs.slice(0, Math.min(300, envs.length));
+  const warmBase = barePool(16);
+  await pool(warm, 16, async (id) => {
+    const { createEnvironmentAccountConnection: g } = await gql(
+      'mutation($input: CreateEnvironmentAccountConnectionInput!) { createEnvironmentAccountConnection(input: $input) { id } }',
+      {
+        input: {
+          environmentName: 'bench-warm-gql',
+          managementAccountId: MGMT,
+          roleArn: roleArn(id),
+        },
+      },
+      creds[id].key,
+    );
+    await gql(
+      'mutation($id: ID!) { acceptEnvironmentAccountConnection(id: $id) { status } }',
+      { id: g.id },
+      mgmtKey,
+    );
+    await gql(
+      'query($id: ID!) { environmentAccountConnection(id: $id) { id status } }',
+      { id: g.id },
+      mgmtKey,
+    );
+    const a = await clients[id].send('CreateEnvironmentAccountConnection', {
+      environmentName: 'bench-warm-aws',
+      managementAccountId: MGMT,
+      roleArn: roleArn(id),
+    });
+    await mgmtClient.send('AcceptEnvironmentAccountConnection', {
+      id: a.environmentAccountConnection.id,
+    });
+    await mgmtClient.send('GetEnvironmentAccountConnection', {
+      id: a.environmentAccountConnection.id,
+    });
+    await warmBase.tx(tenantId, (db) =>
+      db.query('SELECT * FROM environment_account_connections WHERE id = $1', [g.id]),
+    );
+  });
+  await warmBase.db.end();
+  await sleep(1000);
 
   for (const c of concurrency) {
     const base = barePool(c);
@@ -113,22 +154,20 @@ export async function runConnections({
       envs,
       c,
       async (id, i) => {
-        const out = await clients[id].send(
-          new CreateEnvironmentAccountConnectionCommand({
-            environmentName: `bench-aws-${c}`,
-            managementAccountId: MGMT,
-            roleArn: roleArn(id),
-          }),
-        );
+        const out = await clients[id].send('CreateEnvironmentAccountConnection', {
+          environmentName: `bench-aws-${c}`,
+          managementAccountId: MGMT,
+          roleArn: roleArn(id),
+        });
         awsIds[i] = out.environmentAccountConnection.id;
       },
       { settle: () => settleValidations(awsIds, 'AWS JSON create → VALID')() },
     );
     const awsAccept = await timed('AWS JSON accept', awsIds, c, async (id) => {
-      await mgmtClient.send(new AcceptEnvironmentAccountConnectionCommand({ id }));
+      await mgmtClient.send('AcceptEnvironmentAccountConnection', { id });
     });
     const awsGet = await timed('AWS JSON get', awsIds, c, async (id) => {
-      await mgmtClient.send(new GetEnvironmentAccountConnectionCommand({ id }));
+      await mgmtClient.send('GetEnvironmentAccountConnection', { id });
     });
 
     const pgIds = [];

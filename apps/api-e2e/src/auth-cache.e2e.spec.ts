@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { ChildProcess } from 'node:child_process';
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
@@ -6,10 +7,12 @@ import { accessKey } from './test/proton';
 import { spawnApp, waitFor } from './test/stack';
 
 /**
- * Credentials are cached in each API process; a revocation must still reach every instance
- * within a second (Redis pub/sub), not only the one that made it.
+ * Credentials and tenant settings are cached in each API process; a revocation or a change must
+ * still reach every instance within a second (Redis pub/sub), not only the one that made it. The
+ * second instance is a cluster of two processes (API_PROCESSES=2), so it also checks that the
+ * processes of one instance stay in step and that its metrics add up both.
  */
-describe('credential cache across API instances', () => {
+describe('caches across API instances and processes', () => {
   let second: ChildProcess;
   let secondUrl: string;
   let tenant: TestTenant;
@@ -22,7 +25,7 @@ describe('credential cache across API instances', () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
       });
     });
-    second = spawnApp('api', { PORT: String(port), HOST: '127.0.0.1' });
+    second = spawnApp('api', { PORT: String(port), HOST: '127.0.0.1', API_PROCESSES: '2' });
     secondUrl = `http://127.0.0.1:${port}`;
     await waitFor(
       async () => (await fetch(`${secondUrl}/health/ready`)).status === 200,
@@ -35,6 +38,30 @@ describe('credential cache across API instances', () => {
   afterAll(() => {
     second.kill('SIGTERM');
   });
+
+  /** One request on a connection of its own: the cluster gives each connection to a process in turn. */
+  function onNewConnection(path: string, token?: string, body?: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${secondUrl}${path}`,
+        {
+          agent: false,
+          method: body ? 'POST' : 'GET',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
 
   async function meOnSecond(token: string): Promise<{ status: number; code?: string }> {
     const res = await fetch(`${secondUrl}/graphql`, {
@@ -84,8 +111,72 @@ describe('credential cache across API instances', () => {
       revoked,
     );
     expect(elapsed).toBeLessThan(1_000);
-    // And it stays refused (no stale entry comes back).
-    expect((await meOnSecond(key)).code).toBe('UNAUTHENTICATED');
+    // And it stays refused in both processes (no stale entry comes back).
+    for (let i = 0; i < 6; i++) {
+      expect((await meOnSecond(key)).code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it("applies a tenant's new settings on the second instance within a second", async () => {
+    const key = (
+      await ok<{ createApiKey: { key: string } }>(
+        'mutation($id: String) { createApiKey(input: { accountId: $id }) { key } }',
+        { id: ACCOUNT },
+        tenant.admin,
+      )
+    ).createApiKey.key;
+    const listOnSecond = async () => {
+      const text = await onNewConnection(
+        '/graphql',
+        key,
+        JSON.stringify({
+          query:
+            '{ environmentAccountConnections(requestedBy: ENVIRONMENT_ACCOUNT) { edges { cursor } } }',
+        }),
+      );
+      const body = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
+      return body.errors?.[0]?.extensions?.code ?? 'OK';
+    };
+    // Both processes read (and cache) the default rate of 100 requests a second.
+    for (let i = 0; i < 4; i++) {
+      expect(await listOnSecond()).toBe('OK');
+    }
+    await ok(
+      'mutation { updateTenantSettings(input: { requestsPerSecondPerAccount: 1 }) { requestsPerSecondPerAccount } }',
+      {},
+      tenant.admin,
+    );
+    const changed = Date.now();
+    const elapsed = await refusedWithin(async () => {
+      const codes = await Promise.all([listOnSecond(), listOnSecond(), listOnSecond()]);
+      return codes.includes('THROTTLED');
+    }, changed);
+    expect(elapsed).toBeLessThan(1_000);
+    await ok(
+      'mutation { updateTenantSettings(input: { requestsPerSecondPerAccount: 100 }) { requestsPerSecondPerAccount } }',
+      {},
+      tenant.admin,
+    );
+  });
+
+  it("adds up both processes' metrics", async () => {
+    const served = async () => {
+      const text = await onNewConnection('/metrics');
+      return text
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('accountlink_http_requests_total{') &&
+            line.includes('route="/health/live"'),
+        )
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    const before = await served();
+    for (let i = 0; i < 20; i++) {
+      await onNewConnection('/health/live');
+    }
+    // Connections go to the processes in turn: one process alone would have counted about half.
+    expect((await served()) - before).toBe(20);
   });
 
   it('refuses a deleted access key on the second instance within a second (AWS edge)', async () => {

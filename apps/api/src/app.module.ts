@@ -11,7 +11,7 @@ import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Metrics, ObservabilityModule } from '@accountlink/observability';
 import {
   AuthService,
-  PrincipalCacheSyncModule,
+  CacheInvalidationSyncModule,
   TenancyModule,
   ThrottleModule,
 } from '@accountlink/tenancy';
@@ -31,7 +31,7 @@ import { PROBE_REDIS } from './http/probe-redis';
     DbModule,
     OutboxModule,
     TenancyModule,
-    PrincipalCacheSyncModule,
+    CacheInvalidationSyncModule,
     IamModule,
     EventsModule,
     ProtonApiModule,

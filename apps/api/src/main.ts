@@ -1,9 +1,15 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { loadConfig } from '@accountlink/config';
 import { createApiApp } from './bootstrap';
+import { runApiCluster } from './cluster';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.apiProcesses > 1 && cluster.isPrimary) {
+    runApiCluster(config);
+    return;
+  }
   const app = await createApiApp(config);
   await app.listen(config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;

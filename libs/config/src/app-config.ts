@@ -12,6 +12,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(3000).pipe(z.number().max(65535)),
+  API_PROCESSES: int(1, 1).pipe(z.number().max(64)),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   APP_DATABASE_PASSWORD: z.string().min(8).default('accountlink_app'),
@@ -39,6 +40,8 @@ export interface AppConfig {
   env: 'development' | 'test' | 'production';
   host: string;
   port: number;
+  /** API processes sharing the port (Node cluster); 1 runs the API in this process. */
+  apiProcesses: number;
   /** Owner connection: migrations, seed and the outbox relay. */
   databaseUrl: string;
   /** Runtime connection as the non-owner role that row-level security applies to. */
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: c.NODE_ENV,
     host: c.HOST,
     port: c.PORT,
+    apiProcesses: c.API_PROCESSES,
     databaseUrl: c.DATABASE_URL,
     appDatabaseUrl: c.APP_DATABASE_URL ?? deriveAppUrl(c.DATABASE_URL, c.APP_DATABASE_PASSWORD),
     appDatabasePassword: c.APP_DATABASE_PASSWORD,

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './db-errors';
 export * from './db.module';
 export * from './repositories/health.repository';
 export * from './rows';

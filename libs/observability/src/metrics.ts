@@ -1,4 +1,14 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
+
+const REQUEST = 'accountlink:metrics';
 
 /** Prometheus metrics of one process. */
 export class Metrics {
@@ -30,6 +40,8 @@ export class Metrics {
     name: 'accountlink_queue_jobs',
     help: 'Jobs per queue and state (waiting, active, delayed, failed, completed), read at scrape time',
     labelNames: ['queue', 'state'] as const,
+    // Every API process reads the same Redis: the processes' values are one value, not a sum.
+    aggregator: 'max',
     registers: [this.registry],
   });
 
@@ -49,5 +61,52 @@ export class Metrics {
   constructor(readonly processName: string) {
     this.registry.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry });
+    if (cluster.isWorker) {
+      // Answers the primary's collection for the aggregate (serveClusterMetrics).
+      AggregatorRegistry.setRegistries([this.registry]);
+      new AggregatorRegistry();
+    }
   }
+
+  /**
+   * The Prometheus text of this process, or, in a process of an API cluster, of all of them
+   * (counters and CPU summed): the primary collects them (serveClusterMetrics).
+   */
+  async text(): Promise<string> {
+    if (!cluster.isWorker || !process.send) {
+      return this.registry.metrics();
+    }
+    const id = `${process.pid}-${++this.requests}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        process.off('message', onMessage);
+        reject(new Error('the cluster primary did not answer with the metrics'));
+      }, 5_000);
+      const onMessage = (message: { type?: string; id?: string; text?: string }) => {
+        if (message?.type === REQUEST && message.id === id) {
+          clearTimeout(timer);
+          process.off('message', onMessage);
+          resolve(message.text ?? '');
+        }
+      };
+      process.on('message', onMessage);
+      process.send?.({ type: REQUEST, id });
+    });
+  }
+
+  private requests = 0;
+}
+
+/** In the primary of an API cluster: answers the processes' requests for the aggregate metrics. */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id?: string }) => {
+    if (message?.type === REQUEST) {
+      aggregator.clusterMetrics().then(
+        (text) => worker.send({ type: REQUEST, id: message.id, text }),
+        (error: Error) =>
+          worker.send({ type: REQUEST, id: message.id, text: `# ${error.message}\n` }),
+      );
+    }
+  });
 }

@@ -11,7 +11,7 @@ import {
   toPage,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
-import { Database, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
+import { Database, isUniqueViolation, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
 import { DomainEventType, OutboxRepository } from '@accountlink/events';
 import type { Insertable, Updateable } from 'kysely';
 import {
@@ -76,89 +76,95 @@ export class ConnectionService {
     // Creates of one environment account in one region are serialized (advisory lock): the quota,
     // the client token and the one-live-connection rule are then decided on committed data only.
     const lockKey = `eac|${caller.tenantId}|${caller.accountId}|${caller.region}`;
-    return this.db.withTenant(
-      caller.tenantId,
-      async (tx) => {
-        // Every precondition in one round trip.
-        const check = await this.connections.createPreconditions(tx, {
-          tenantId: caller.tenantId,
-          accountId: caller.accountId,
-          region: caller.region,
-          managementAccountId: input.managementAccountId,
-          liveKey: key,
-          clientToken: token,
-        });
-        if (token && check.priorId) {
-          const prior = await this.connections.findById(tx, check.priorId);
-          if (prior) {
-            return replay(prior, hash, token);
+    const attempt = () =>
+      this.db.withTenant(
+        caller.tenantId,
+        async (tx) => {
+          // Every precondition in one round trip.
+          const check = await this.connections.createPreconditions(tx, {
+            tenantId: caller.tenantId,
+            accountId: caller.accountId,
+            region: caller.region,
+            managementAccountId: input.managementAccountId,
+            liveKey: key,
+            clientToken: token,
+          });
+          if (token && check.priorId) {
+            const prior = await this.connections.findById(tx, check.priorId);
+            if (prior) {
+              return replay(prior, hash, token);
+            }
           }
-        }
-        if (!check.managementExists) {
-          throw AppError.badInput(
-            'managementAccountId',
-            `Account ${input.managementAccountId} does not exist`,
-          );
-        }
-        if (check.used >= check.quota) {
-          throw new AppError(
-            ErrorCode.QUOTA_EXCEEDED,
-            `You have reached the quota of ${check.quota} environment account connections for account ${caller.accountId} in ${caller.region}`,
-          );
-        }
-        if (check.liveId) {
-          throw AppError.conflict(
-            `Environment account connection ${check.liveId} (${check.liveStatus}) already connects account ${caller.accountId} to management account ${input.managementAccountId} for environment ${input.environmentName}`,
-          );
-        }
-        const id = randomUUID();
-        const now = new Date();
-        const connection = await this.connections.insert(tx, {
-          id,
-          tenantId: caller.tenantId,
-          region: caller.region,
-          environmentAccountId: caller.accountId,
-          managementAccountId: input.managementAccountId,
-          environmentName: input.environmentName,
-          roleArn: input.roleArn ?? null,
-          codebuildRoleArn: input.codebuildRoleArn ?? null,
-          componentRoleArn: input.componentRoleArn ?? null,
-          status: 'PENDING',
-          liveKey: key,
-          clientToken: token,
-          requestHash: hash,
-          requestedAt: now,
-          lastModifiedAt: now,
-        });
-        if (!connection) {
-          // Only the same token used concurrently in another region can get here: the unique key decided.
-          const prior = token
-            ? await this.connections.findByToken(tx, caller.tenantId, caller.accountId, token)
-            : null;
-          if (prior) {
-            return replay(prior, hash, token as string);
+          if (!check.managementExists) {
+            throw AppError.badInput(
+              'managementAccountId',
+              `Account ${input.managementAccountId} does not exist`,
+            );
           }
-          throw AppError.conflict(
-            'A concurrent request created a conflicting environment account connection; try again',
+          if (check.used >= check.quota) {
+            throw new AppError(
+              ErrorCode.QUOTA_EXCEEDED,
+              `You have reached the quota of ${check.quota} environment account connections for account ${caller.accountId} in ${caller.region}`,
+            );
+          }
+          if (check.liveId) {
+            throw AppError.conflict(
+              `Environment account connection ${check.liveId} (${check.liveStatus}) already connects account ${caller.accountId} to management account ${input.managementAccountId} for environment ${input.environmentName}`,
+            );
+          }
+          const id = randomUUID();
+          const now = new Date();
+          // Written with COMMIT; only the same token used at once in another region (another lock)
+          // can beat it, and then the unique key refuses it and the create runs again (below).
+          const connection = await this.connections.insertAtCommit(tx, {
+            id,
+            tenantId: caller.tenantId,
+            region: caller.region,
+            environmentAccountId: caller.accountId,
+            managementAccountId: input.managementAccountId,
+            environmentName: input.environmentName,
+            roleArn: input.roleArn ?? null,
+            codebuildRoleArn: input.codebuildRoleArn ?? null,
+            componentRoleArn: input.componentRoleArn ?? null,
+            status: 'PENDING',
+            liveKey: key,
+            clientToken: token,
+            requestHash: hash,
+            requestedAt: now,
+            lastModifiedAt: now,
+          });
+          await this.connections.insertValidations(tx, validationRows(connection));
+          if (input.tags?.length) {
+            const arn = connectionArn(connection.region, connection.environmentAccountId, id);
+            await this.tags.put(tx, caller.tenantId, arn, input.tags);
+          }
+          await this.record(
+            tx,
+            connection,
+            caller,
+            null,
+            'environment account requested the connection',
+            'proton.connection.created',
           );
-        }
-        await this.connections.insertValidations(tx, validationRows(connection));
-        if (input.tags?.length) {
-          const arn = connectionArn(connection.region, connection.environmentAccountId, id);
-          await this.tags.put(tx, caller.tenantId, arn, input.tags);
-        }
-        await this.record(
-          tx,
-          connection,
-          caller,
-          null,
-          'environment account requested the connection',
-          'proton.connection.created',
-        );
-        return connection;
-      },
-      { lockKey },
-    );
+          return connection;
+        },
+        { lockKey },
+      );
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        throw error;
+      }
+      // Its preconditions now see the connection that won: a replay, or the conflict.
+      return attempt().catch((again: unknown) => {
+        throw isUniqueViolation(again)
+          ? AppError.conflict(
+              'A concurrent request created a conflicting environment account connection; try again',
+            )
+          : again;
+      });
+    }
   }
 
   async accept(caller: ProtonCaller, id: string): Promise<ConnectionRow> {

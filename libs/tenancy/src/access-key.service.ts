@@ -3,7 +3,7 @@ import { AppError } from '@accountlink/common';
 import { AccessKey, Database } from '@accountlink/db';
 import { AccessKeyRepository } from './repositories/access-key.repository';
 import { AccountRepository } from './repositories/account.repository';
-import { PrincipalCache } from './principal-cache';
+import { CacheInvalidations } from './cache-invalidation';
 import { requireAccount } from './account.service';
 import { newAccessKeyId, newSecretAccessKey } from './domain/identity-rules';
 
@@ -13,7 +13,7 @@ export class AccessKeyService {
     private readonly db: Database,
     private readonly keys: AccessKeyRepository,
     private readonly accounts: AccountRepository,
-    private readonly cache: PrincipalCache,
+    private readonly invalidations: CacheInvalidations,
   ) {}
 
   async createAccessKey(tenantId: string, accountId: string): Promise<AccessKey> {
@@ -37,7 +37,7 @@ export class AccessKeyService {
       }
       return row;
     });
-    await this.cache.revoke({ kind: 'access-key', id: deleted.accessKeyId });
+    await this.invalidations.invalidate({ kind: 'access-key', id: deleted.accessKeyId });
     return deleted;
   }
 

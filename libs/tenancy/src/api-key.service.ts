@@ -7,7 +7,7 @@ import { newApiKey } from './domain/identity-rules';
 import { AccountRepository } from './repositories/account.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { UserRepository } from './repositories/user.repository';
-import { PrincipalCache } from './principal-cache';
+import { CacheInvalidations } from './cache-invalidation';
 
 @Injectable()
 export class ApiKeyService {
@@ -16,7 +16,7 @@ export class ApiKeyService {
     private readonly keys: ApiKeyRepository,
     private readonly accounts: AccountRepository,
     private readonly users: UserRepository,
-    private readonly cache: PrincipalCache,
+    private readonly invalidations: CacheInvalidations,
   ) {}
 
   /**
@@ -54,7 +54,7 @@ export class ApiKeyService {
 
   /**
    * Revoking is effective on every API instance within a second: once it commits, the cached
-   * principal is evicted here and on every other instance (PrincipalCache).
+   * principal is evicted here and on every other instance (CacheInvalidations).
    */
   async revokeApiKey(tenantId: string, id: string): Promise<ApiKey> {
     const revoked = await this.db.withTenant(tenantId, async (tx) => {
@@ -67,7 +67,7 @@ export class ApiKeyService {
       }
       return (await this.keys.revoke(tx, id, new Date())) ?? existing;
     });
-    await this.cache.revoke({ kind: 'api-key', id: revoked.keyHash });
+    await this.invalidations.invalidate({ kind: 'api-key', id: revoked.keyHash });
     return revoked;
   }
 

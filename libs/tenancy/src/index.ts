@@ -15,4 +15,5 @@ export * from './sigv4';
 export * from './aws-auth.service';
 export * from './principal-cache';
 export * from './repositories';
-export * from './principal-cache-sync';
+export * from './cache-invalidation';
+export * from './cache-invalidation-sync';

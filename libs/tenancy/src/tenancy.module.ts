@@ -10,7 +10,8 @@ import { TenantSettingsService } from './tenant-settings.service';
 import { ThrottleService } from './throttle.service';
 import { UserService } from './user.service';
 import { PrincipalCache } from './principal-cache';
-import { PrincipalCacheSync } from './principal-cache-sync';
+import { CacheInvalidationSync } from './cache-invalidation-sync';
+import { CacheInvalidations } from './cache-invalidation';
 import { TENANCY_REPOSITORIES } from './repositories';
 
 const SERVICES = [
@@ -23,6 +24,7 @@ const SERVICES = [
   AccessKeyService,
   UserService,
   PrincipalCache,
+  CacheInvalidations,
 ];
 
 @Module({
@@ -35,8 +37,8 @@ export class TenancyModule {}
 @Module({ imports: [TenancyModule], providers: [ThrottleService], exports: [ThrottleService] })
 export class ThrottleModule {}
 
-/** Revocations reach every API instance's credential cache (Redis pub/sub): only the API imports it. */
-@Module({ imports: [TenancyModule], providers: [PrincipalCacheSync] })
-export class PrincipalCacheSyncModule {}
+/** Invalidations reach every API process's caches (Redis pub/sub): only the API imports it. */
+@Module({ imports: [TenancyModule], providers: [CacheInvalidationSync] })
+export class CacheInvalidationSyncModule {}
 
 export const TENANCY_RESOLVERS = [TenancyResolver, PrincipalResolver];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
 import { Database } from '@accountlink/db';
 import { TenantRepository } from './repositories/tenant.repository';
+import { CacheInvalidations } from './cache-invalidation';
 
 export interface TenantSettings {
   connectionQuota: number;
@@ -17,7 +18,10 @@ export interface TenantSettings {
 
 const CACHE_MS = 5_000;
 
-/** Per-tenant simulation settings. Reads on the request path are cached for a few seconds. */
+/**
+ * Per-tenant simulation settings. Reads on the request path are cached for a few seconds; a
+ * change reaches the other API processes' caches at once (CacheInvalidations).
+ */
 @Injectable()
 export class TenantSettingsService {
   private readonly cache = new Map<string, { at: number; settings: TenantSettings }>();
@@ -25,7 +29,10 @@ export class TenantSettingsService {
   constructor(
     private readonly db: Database,
     private readonly tenants: TenantRepository,
-  ) {}
+    private readonly invalidations: CacheInvalidations,
+  ) {
+    invalidations.on('tenant-settings', (tenantId) => this.cache.delete(tenantId));
+  }
 
   /** `maxAgeMs` 0 reads the database (the worker does: a test's or load test's change applies at once). */
   async get(tenantId: string, maxAgeMs = CACHE_MS): Promise<TenantSettings> {
@@ -74,6 +81,7 @@ export class TenantSettingsService {
     if (!settings) {
       throw AppError.notFound('The tenant does not exist');
     }
+    await this.invalidations.invalidate({ kind: 'tenant-settings', id: tenantId });
     this.cache.set(tenantId, { at: Date.now(), settings });
     return settings;
   }

@@ -28,6 +28,6 @@ export class MetricsController {
         }
       }),
     );
-    return this.metrics.registry.metrics();
+    return this.metrics.text();
   }
 }

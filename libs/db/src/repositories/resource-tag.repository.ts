@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { groupBy, type Tag } from '@accountlink/common';
-import type { Tx } from '../database';
+import { atCommit, type Tx } from '../database';
 
 /**
  * Customer-managed tags of any resource, by ARN (table `resource_tags`), shared by Proton and
@@ -19,20 +19,22 @@ export class ResourceTagRepository {
     return rows.map((r) => r.key);
   }
 
-  /** Adds or replaces the tags, in one statement. */
+  /** Adds or replaces the tags, in one statement sent with COMMIT. */
   async put(tx: Tx, tenantId: string, resourceArn: string, tags: readonly Tag[]): Promise<void> {
     if (tags.length === 0) {
       return;
     }
-    await tx
-      .insertInto('resource_tags')
-      .values(tags.map((t) => ({ tenantId, resourceArn, key: t.key, value: t.value })))
-      .onConflict((oc) =>
-        oc
-          .columns(['tenantId', 'resourceArn', 'key'])
-          .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
-      )
-      .execute();
+    await atCommit(
+      tx,
+      tx
+        .insertInto('resource_tags')
+        .values(tags.map((t) => ({ tenantId, resourceArn, key: t.key, value: t.value })))
+        .onConflict((oc) =>
+          oc
+            .columns(['tenantId', 'resourceArn', 'key'])
+            .doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+        ),
+    );
   }
 
   async remove(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestDatabase } from '@accountlink/db';
+import { isUniqueViolation, TestDatabase } from '@accountlink/db';
 import type { ConnectionStatus } from '../domain/connection-rules';
 import { ConnectionListQuery, ConnectionRepository, ConnectionRow } from './connection.repository';
 
@@ -21,8 +21,11 @@ describe('ConnectionRepository against the real database', () => {
     await test.db.withTenant(tenantId, async (tx) => {
       for (let i = 0; i < 30; i++) {
         const at = new Date(base + Math.floor(i / 2) * 1000); // pairs share a time: the id breaks ties
-        const row = await repo.insert(tx, {
+        const row = await repo.insertAtCommit(tx, {
           id: randomUUID(),
+          codebuildRoleArn: null,
+          componentRoleArn: null,
+          clientToken: null,
           tenantId,
           region: i % 10 === 9 ? 'eu-west-1' : 'us-east-1',
           environmentAccountId: i % 3 === 0 ? OTHER_ENV : ENV,
@@ -127,33 +130,31 @@ describe('ConnectionRepository against the real database', () => {
     expect(page).toEqual([]);
   });
 
-  it('inserts nothing and answers null when a unique key holds', async () => {
-    await test.db.withTenant(tenantId, async (tx) => {
-      const first = await repo.insert(tx, {
-        id: randomUUID(),
-        tenantId,
-        region: 'us-east-1',
-        environmentAccountId: ENV,
-        managementAccountId: MGMT,
-        environmentName: 'live',
-        status: 'PENDING',
-        liveKey: 'live-key',
-        requestHash: 'h',
-      });
-      expect(first?.environmentName).toBe('live');
-      const second = await repo.insert(tx, {
-        id: randomUUID(),
-        tenantId,
-        region: 'us-east-1',
-        environmentAccountId: ENV,
-        managementAccountId: MGMT,
-        environmentName: 'live',
-        status: 'PENDING',
-        liveKey: 'live-key',
-        requestHash: 'h',
-      });
-      expect(second).toBeNull();
-    });
+  it('returns the row it writes with COMMIT, and fails the commit when a unique key holds', async () => {
+    const row = {
+      id: randomUUID(),
+      tenantId,
+      region: 'us-east-1',
+      environmentAccountId: ENV,
+      managementAccountId: MGMT,
+      environmentName: 'live',
+      roleArn: null,
+      codebuildRoleArn: null,
+      componentRoleArn: null,
+      status: 'PENDING' as const,
+      liveKey: 'live-key',
+      clientToken: null,
+      requestHash: 'h',
+      requestedAt: new Date(),
+      lastModifiedAt: new Date(),
+    };
+    const written = await test.db.withTenant(tenantId, (tx) => repo.insertAtCommit(tx, row));
+    const stored = await test.db.withTenant(tenantId, (tx) => repo.findById(tx, row.id));
+    expect(stored).toEqual(written);
+    const failure = await test.db
+      .withTenant(tenantId, (tx) => repo.insertAtCommit(tx, { ...row, id: randomUUID() }))
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
   });
 
   it('compares and sets on the version, once', async () => {

@@ -44,6 +44,9 @@ export interface ConnectionListQuery {
 
 const ALL_STATUSES: readonly ConnectionStatus[] = ['PENDING', 'CONNECTED', 'REJECTED'];
 
+/** A new connection with every column given (insertAtCommit returns it as the row). */
+export type NewConnection = Omit<ConnectionRow, 'version'>;
+
 /**
  * Environment account connections with their role validations and transition history (one
  * aggregate: they live and die with the connection).
@@ -85,18 +88,14 @@ export class ConnectionRepository {
     return row;
   }
 
-  /** Inserts unless a unique key (live rule, client token) already holds: then null. */
-  async insert(
-    tx: Tx,
-    row: Insertable<T.EnvironmentAccountConnection>,
-  ): Promise<ConnectionRow | null> {
-    const inserted = await tx
-      .insertInto('environment_account_connections')
-      .values(row)
-      .onConflict((oc) => oc.doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    return inserted ?? null;
+  /**
+   * Inserts the connection with COMMIT and returns it as it will be (every column is given but
+   * the version, which starts at 0). A unique key that another transaction took first fails the
+   * commit with a unique violation (isUniqueViolation).
+   */
+  async insertAtCommit(tx: Tx, row: NewConnection): Promise<ConnectionRow> {
+    await atCommit(tx, tx.insertInto('environment_account_connections').values(row));
+    return { ...row, version: 0 };
   }
 
   async findById(tx: Tx, id: string, lock: RowLock | null = null): Promise<ConnectionRow | null> {
