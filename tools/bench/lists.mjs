@@ -92,7 +92,7 @@ async function seeded(owner, rows) {
   await owner.query(
     `INSERT INTO environment_account_connections (id, "tenantId", region, "environmentAccountId", "managementAccountId", "environmentName", "roleArn", status, "requestHash", "requestedAt", "lastModifiedAt")
      SELECT gen_random_uuid(), $1, 'us-east-1', (200000000000 + g % $3)::text, $4, 'env-' || (g % 100), 'arn:aws:iam::200000000000:role/r',
-            (CASE WHEN g % 2 = 0 THEN 'PENDING' ELSE 'CONNECTED' END)::"EnvironmentAccountConnectionStatus", 'h',
+            (CASE WHEN g % 2 = 0 THEN 'PENDING' ELSE 'CONNECTED' END), 'h',
             timestamp '2026-01-01' + g * interval '1 millisecond', now()
        FROM generate_series(0, $2 - 1) g`,
     [tenantId, rows, envAccounts, MGMT],
@@ -108,7 +108,7 @@ async function seeded(owner, rows) {
   await owner.query(
     `INSERT INTO account_connections (id, "tenantId", "spaceId", "accountId", "displayName", status, "expiresAt", "requestedBy", "createdAt", "lastModifiedAt")
      SELECT gen_random_uuid(), $1, $3, (300000000000 + g)::text, 'c' || g,
-            (ARRAY['VERIFIED', 'REJECTED', 'EXPIRED'])[1 + g % 3]::"AccountConnectionStatus", now(), $4,
+            (ARRAY['VERIFIED', 'REJECTED', 'EXPIRED'])[1 + g % 3], now(), $4,
             timestamp '2026-01-01' + g * interval '1 millisecond', now()
        FROM generate_series(0, $2 - 1) g`,
     [tenantId, rows, spaceId, userId],
@@ -210,10 +210,10 @@ function lists(t) {
   ];
 }
 
-async function sample(fn) {
-  for (let i = 0; i < 3; i++) await fn();
+async function sample(fn, samples = SAMPLES) {
+  for (let i = 0; i < Math.min(3, samples); i++) await fn();
   const latencies = [];
-  for (let i = 0; i < SAMPLES; i++) {
+  for (let i = 0; i < samples; i++) {
     const t = performance.now();
     await fn();
     latencies.push(performance.now() - t);
@@ -237,7 +237,8 @@ export async function runLists() {
     const s = smallLists[i];
     const atSmall = await sample(() => gql(s.query, s.vars, s.key, s.region));
     const atLarge = await sample(() => gql(list.query, list.vars, list.key, list.region));
-    const naive = await sample(() => base.tx(large.tenantId, (db) => db.query(list.sql)));
+    // The naive query can take seconds at this size: a few samples say enough.
+    const naive = await sample(() => base.tx(large.tenantId, (db) => db.query(list.sql)), 3);
     results.push({
       name: list.name,
       small: atSmall.p50,

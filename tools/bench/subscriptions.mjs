@@ -9,7 +9,7 @@
 // `ws` in this process (on the same cores as the API).
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
-import { arg, gql, options, percentiles, residentBytes, sleep } from './lib.mjs';
+import { arg, cpuSeconds, gql, options, percentiles, residentBytes, sleep } from './lib.mjs';
 import { benchWorld, MGMT, roleArn } from './world.mjs';
 
 const SUBSCRIBERS = Number(arg('subscribers', 5000));
@@ -86,6 +86,7 @@ export async function runSubscriptions() {
   );
   await sleep(500);
   const rssConnected = await residentBytes(`${options.url}/metrics`);
+  const cpuBefore = await cpuSeconds(`${options.url}/metrics`);
   const fromCommit = [];
   const fromStart = [];
   for (let k = 0; k < EVENTS; k++) {
@@ -113,7 +114,11 @@ export async function runSubscriptions() {
     // The role validation's event follows; let it pass before the next create.
     await sleep(200);
   }
+  const cpuAfter = await cpuSeconds(`${options.url}/metrics`);
   const rssAfter = await residentBytes(`${options.url}/metrics`);
+  // The events' CPU in the API: the create, its role validation's event, and every delivery.
+  const cpuPerDelivery =
+    cpuBefore === null ? null : ((cpuAfter - cpuBefore) * 1e6) / (SUBSCRIBERS * EVENTS * 2);
   for (const ws of sockets) ws.terminate();
   const commit = percentiles(fromCommit);
   const begin = percentiles(fromStart);
@@ -128,7 +133,10 @@ export async function runSubscriptions() {
     `| the mutation's start | ${begin.p50.toFixed(1)} | ${begin.p95.toFixed(1)} | ${begin.p99.toFixed(1)} |`,
   );
   console.log(
-    `\nAPI resident memory: ${mb(rssBefore)} MB before, ${mb(rssConnected)} MB with ${SUBSCRIBERS} subscribers, ${mb(rssAfter)} MB after the events`,
+    `\nAPI CPU per delivered event: ${cpuPerDelivery === null ? '–' : cpuPerDelivery.toFixed(1)} µs (each create delivers two: created, then its role validation)`,
+  );
+  console.log(
+    `API resident memory: ${mb(rssBefore)} MB before, ${mb(rssConnected)} MB with ${SUBSCRIBERS} subscribers, ${mb(rssAfter)} MB after the events`,
   );
   return {
     subscribers: SUBSCRIBERS,

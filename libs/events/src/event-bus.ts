@@ -1,19 +1,24 @@
 import { Logger } from '@nestjs/common';
 import { Principal } from '@accountlink/common';
-import { PubSub } from 'graphql-subscriptions';
 import { Redis } from 'ioredis';
 import { canSeeEvent, EventMessage } from './event-message';
 import { eventChannel } from './event-routing';
 
-const TRIGGER = 'events';
+/**
+ * Events a subscription has not taken yet. A subscriber that falls this far behind loses the
+ * oldest: the resource's `history` (and the event ids) tell what it missed.
+ */
+const QUEUE_LIMIT = 1_000;
 
 /**
- * The API side of the backbone: one Redis subscription per API instance, fanned out in process to
- * the GraphQL subscriptions. Every iterator is filtered by what its principal may see.
+ * The API side of the backbone: one Redis subscription per API process, fanned out in process to
+ * the GraphQL subscriptions. Subscriptions are kept per tenant, so an event is only offered to
+ * its tenant's subscribers, and each is filtered there by what its principal may see: no
+ * subscription can forget the check.
  */
 export class EventBus {
   private readonly logger = new Logger(EventBus.name);
-  private readonly pubsub = new PubSub<Record<string, EventMessage>>();
+  private readonly byTenant = new Map<string, Set<EventSubscription>>();
 
   constructor(
     private readonly subscriber: Redis,
@@ -29,9 +34,16 @@ export class EventBus {
         this.logger.warn('dropped an unparseable event message');
         return;
       }
-      void this.pubsub.publish(TRIGGER, message);
+      this.dispatch(message);
     });
     await this.subscriber.subscribe(eventChannel(this.redisPrefix));
+  }
+
+  /** Offers an event to the subscriptions of its tenant (each filters it). */
+  dispatch(message: EventMessage): void {
+    for (const subscription of this.byTenant.get(message.tenantId) ?? []) {
+      subscription.offer(message);
+    }
   }
 
   /**
@@ -42,28 +54,102 @@ export class EventBus {
     principal: Principal,
     select: (event: EventMessage) => boolean,
   ): AsyncIterableIterator<EventMessage> {
-    const source = this.pubsub.asyncIterableIterator<EventMessage>(TRIGGER);
-    return filterIterator(source, (event) => canSeeEvent(principal, event) && select(event));
+    if (principal.kind === 'OPERATOR') {
+      // The operator sees no tenant's events.
+      return new EventSubscription(
+        () => false,
+        () => undefined,
+      );
+    }
+    const tenantId = principal.tenantId;
+    let subscriptions = this.byTenant.get(tenantId);
+    if (!subscriptions) {
+      subscriptions = new Set();
+      this.byTenant.set(tenantId, subscriptions);
+    }
+    const subscription = new EventSubscription(
+      (event) => canSeeEvent(principal, event) && select(event),
+      () => {
+        const set = this.byTenant.get(tenantId);
+        set?.delete(subscription);
+        if (set?.size === 0) {
+          this.byTenant.delete(tenantId);
+        }
+      },
+    );
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** How many subscriptions this process holds (metrics, tests). */
+  get size(): number {
+    let n = 0;
+    for (const set of this.byTenant.values()) {
+      n += set.size;
+    }
+    return n;
   }
 }
 
-function filterIterator<T>(
-  source: AsyncIterableIterator<T>,
-  keep: (value: T) => boolean,
-): AsyncIterableIterator<T> {
-  const iterator: AsyncIterableIterator<T> = {
-    async next(): Promise<IteratorResult<T>> {
-      for (;;) {
-        const result = await source.next();
-        if (result.done || keep(result.value)) {
-          return result;
-        }
-      }
-    },
-    return: (value?: unknown) =>
-      source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-    throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+/** One subscription's events as an async iterator: filtered as they are offered, queued until taken. */
+export class EventSubscription implements AsyncIterableIterator<EventMessage> {
+  private readonly queue: EventMessage[] = [];
+  private waiting: ((result: IteratorResult<EventMessage>) => void) | null = null;
+  private done = false;
+  dropped = 0;
+
+  constructor(
+    private readonly keep: (event: EventMessage) => boolean,
+    private readonly onEnd: () => void,
+  ) {}
+
+  offer(event: EventMessage): void {
+    if (this.done || !this.keep(event)) {
+      return;
+    }
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ done: false, value: event });
+      return;
+    }
+    this.queue.push(event);
+    if (this.queue.length > QUEUE_LIMIT) {
+      this.queue.shift();
+      this.dropped++;
+    }
+  }
+
+  next(): Promise<IteratorResult<EventMessage>> {
+    const event = this.queue.shift();
+    if (event) {
+      return Promise.resolve({ done: false, value: event });
+    }
+    if (this.done) {
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<EventMessage>> {
+    if (!this.done) {
+      this.done = true;
+      this.queue.length = 0;
+      this.onEnd();
+      this.waiting?.({ done: true, value: undefined });
+      this.waiting = null;
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<EventMessage>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<EventMessage> {
+    return this;
+  }
 }

@@ -75,13 +75,17 @@ export class OutboxRelay {
     if (this.publisher.status !== 'ready') {
       throw new Error(`Redis is not connected (${this.publisher.status})`);
     }
-    await this.producer.addAll(jobsForEvents(messages));
     const pipeline = this.publisher.pipeline();
     for (const message of messages) {
       pipeline.publish(eventChannel(this.redisPrefix), JSON.stringify(message));
     }
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
+    // Subscribers need not wait for the jobs: both go out at once (if either fails, the batch
+    // goes out again, and consumers drop what they already have by event id).
+    const [results] = await Promise.all([
+      pipeline.exec(),
+      this.producer.addAll(jobsForEvents(messages)),
+    ]);
+    const failed = (results ?? []).find(([error]) => error);
     if (failed?.[0]) {
       throw failed[0];
     }

@@ -11,7 +11,7 @@ export class RequestContext {
 
   constructor(
     private readonly authenticate: () => Promise<Principal>,
-    private readonly regionHeader: string | string[] | undefined,
+    readonly regionHeader: string | string[] | undefined,
     readonly requestId: string,
   ) {}
 

@@ -8,6 +8,7 @@ import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
+import { sharedParse, sharedSubscribe, sharedValidate } from './subscription-fanout';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -44,7 +45,12 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
-type GraphQLWsOptions = { path: string };
+type GraphQLWsOptions = {
+  path: string;
+  parse: typeof sharedParse;
+  validate: typeof sharedValidate;
+  subscribe: typeof sharedSubscribe;
+};
 
 function formatSubscriptionResult(
   _ctx: unknown,
@@ -73,7 +79,14 @@ export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDrive
     subscriptions: {
       // Spread into graphql-ws's useServer: errors of subscription operations get the same
       // mapping as queries and mutations (codes, no internals).
-      'graphql-ws': { path: '/graphql', onNext: formatSubscriptionResult } as GraphQLWsOptions,
+      // The fan-out of one event to many subscribers: shared parse, validation and execution.
+      'graphql-ws': {
+        path: '/graphql',
+        onNext: formatSubscriptionResult,
+        parse: sharedParse,
+        validate: sharedValidate,
+        subscribe: sharedSubscribe,
+      } as GraphQLWsOptions,
     },
     context: ({ req, connectionParams }: ContextArgs) => {
       const headers: Headers = req ? req.headers : headersFromParams(connectionParams);

@@ -304,7 +304,7 @@ export class AccountConnectionRepository {
     }
     const { rows } = await sql<AccountConnection & SpaceColumns>`
       SELECT c.*, ${SPACE_COLUMNS} FROM (
-        SELECT p.* FROM unnest(${[...q.statuses]}::"AccountConnectionStatus"[]) AS st("status"),
+        SELECT p.* FROM unnest(${[...q.statuses]}::text[]) AS st("status"),
           LATERAL (
             SELECT * FROM "account_connections"
              WHERE "tenantId" = ${q.tenantId}::uuid AND "status" = st."status"

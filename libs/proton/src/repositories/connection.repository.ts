@@ -190,7 +190,7 @@ export class ConnectionRepository {
   async page(tx: Tx, q: ConnectionListQuery): Promise<ConnectionRow[]> {
     const statuses = q.statuses.length > 0 ? q.statuses : ALL_STATUSES;
     const { rows } = await sql<ConnectionRow>`
-      SELECT c.* FROM unnest(${[...statuses]}::"EnvironmentAccountConnectionStatus"[]) AS s("status"),
+      SELECT c.* FROM unnest(${[...statuses]}::text[]) AS s("status"),
         LATERAL (
           SELECT * FROM "environment_account_connections"
            WHERE "tenantId" = ${q.tenantId}::uuid AND ${sql.ref(q.side)} = ${q.accountId}
