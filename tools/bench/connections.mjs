@@ -112,6 +112,8 @@ export async function runConnections({
       validation.push({ name, concurrency: c, ops: latencies.length, ...percentiles(latencies) });
     };
 
+    // Each operation through both edges and the baseline back to back, so that the ratio
+    // compares phases a few seconds apart (the machine's pace drifts over minutes).
     const gqlIds = [];
     const gqlCreate = await timed(
       `GraphQL create`,
@@ -133,21 +135,6 @@ export async function runConnections({
       },
       { settle: () => settleValidations(gqlIds, 'GraphQL create → VALID')() },
     );
-    const gqlAccept = await timed('GraphQL accept', gqlIds, c, async (id) => {
-      await gql(
-        'mutation($id: ID!) { acceptEnvironmentAccountConnection(id: $id) { status } }',
-        { id },
-        mgmtKey,
-      );
-    });
-    const gqlGet = await timed('GraphQL get', gqlIds, c, async (id) => {
-      await gql(
-        'query($id: ID!) { environmentAccountConnection(id: $id) { id status } }',
-        { id },
-        mgmtKey,
-      );
-    });
-
     const awsIds = [];
     const awsCreate = await timed(
       'AWS JSON create',
@@ -163,13 +150,6 @@ export async function runConnections({
       },
       { settle: () => settleValidations(awsIds, 'AWS JSON create → VALID')() },
     );
-    const awsAccept = await timed('AWS JSON accept', awsIds, c, async (id) => {
-      await mgmtClient.send('AcceptEnvironmentAccountConnection', { id });
-    });
-    const awsGet = await timed('AWS JSON get', awsIds, c, async (id) => {
-      await mgmtClient.send('GetEnvironmentAccountConnection', { id });
-    });
-
     const pgIds = [];
     const pgCreate = await timed('bare pg create', envs, c, async (id, i) => {
       const cid = randomUUID();
@@ -202,6 +182,16 @@ export async function runConnections({
         );
       });
     });
+    const gqlAccept = await timed('GraphQL accept', gqlIds, c, async (id) => {
+      await gql(
+        'mutation($id: ID!) { acceptEnvironmentAccountConnection(id: $id) { status } }',
+        { id },
+        mgmtKey,
+      );
+    });
+    const awsAccept = await timed('AWS JSON accept', awsIds, c, async (id) => {
+      await mgmtClient.send('AcceptEnvironmentAccountConnection', { id });
+    });
     const pgAccept = await timed('bare pg accept', pgIds, c, async (cid) => {
       await base.tx(tenantId, async (db) => {
         await db.query(`SELECT * FROM environment_account_connections WHERE id = $1`, [cid]);
@@ -219,6 +209,18 @@ export async function runConnections({
         );
       });
     });
+    const gqlGet = await timed('GraphQL get', gqlIds, c, async (id) => {
+      await gql(
+        'query($id: ID!) { environmentAccountConnection(id: $id) { id status } }',
+        { id },
+        mgmtKey,
+      );
+    });
+
+    const awsGet = await timed('AWS JSON get', awsIds, c, async (id) => {
+      await mgmtClient.send('GetEnvironmentAccountConnection', { id });
+    });
+
     const pgGet = await timed('bare pg get', pgIds, c, async (cid) => {
       await base.tx(tenantId, (db) =>
         db.query(`SELECT * FROM environment_account_connections WHERE id = $1`, [cid]),

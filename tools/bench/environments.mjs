@@ -9,14 +9,7 @@
 // connection share lock, environment + deployment + outbox rows) and the end-to-end deployment
 // rate (until the worker has provisioned every stack: role assumption, stack, outputs), then
 // GetEnvironment and ListEnvironments pages (keyset). Prints throughput and p50/p95/p99.
-import {
-  AcceptEnvironmentAccountConnectionCommand,
-  CreateEnvironmentAccountConnectionCommand,
-  CreateEnvironmentCommand,
-  GetEnvironmentCommand,
-  ListEnvironmentsCommand,
-  ProtonClient,
-} from '@aws-sdk/client-proton';
+import { awsClient } from './aws.mjs';
 import { pathToFileURL } from 'node:url';
 import { gql, operator, options, pool, printTable, protonTrust, sleep, timed } from './lib.mjs';
 
@@ -66,8 +59,7 @@ export async function runEnvironments({
     { id: mgmt },
     admin,
   );
-  const client = (c) =>
-    new ProtonClient({ endpoint: URL_, region: 'us-east-1', credentials: c, maxAttempts: 1 });
+  const client = (c) => awsClient(c);
   const mgmtClient = client(await accessKey(mgmt));
   const mgmtKey = (
     await gql(
@@ -104,9 +96,9 @@ export async function runEnvironments({
     {},
     mgmtKey,
   );
-  const accounts = Array.from({ length: N }, (_, i) => String(200000000000 + i));
+  const envAccounts = Array.from({ length: N }, (_, i) => String(200000000000 + i));
   const connections = [];
-  await pool(accounts, C, async (id, i) => {
+  await pool(envAccounts, C, async (id, i) => {
     await gql(
       'mutation($id: String) { createAccount(input: { accountId: $id }) { accountId } }',
       { id },
@@ -118,19 +110,17 @@ export async function runEnvironments({
       admin,
     );
     const env = client(await accessKey(id));
-    const out = await env.send(
-      new CreateEnvironmentAccountConnectionCommand({
-        environmentName: `env-${i}`,
-        managementAccountId: mgmt,
-        roleArn: `arn:aws:iam::${id}:role/ProtonServiceRole`,
-      }),
-    );
+    const out = await env.send('CreateEnvironmentAccountConnection', {
+      environmentName: `env-${i}`,
+      managementAccountId: mgmt,
+      roleArn: `arn:aws:iam::${id}:role/ProtonServiceRole`,
+    });
     connections[i] = out.environmentAccountConnection.id;
   });
   // Role validation is asynchronous: accept once the worker has seen them all.
   await sleep(2000);
   await pool(connections, C, async (id) => {
-    await mgmtClient.send(new AcceptEnvironmentAccountConnectionCommand({ id }));
+    await mgmtClient.send('AcceptEnvironmentAccountConnection', { id });
   });
   console.log(
     `setup: template, ${N} accounts with a role and a CONNECTED connection in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
@@ -140,15 +130,13 @@ export async function runEnvironments({
   const deployStart = performance.now();
   results.push(
     await timed('CreateEnvironment (AWS JSON)', connections, C, async (id, i) => {
-      await mgmtClient.send(
-        new CreateEnvironmentCommand({
-          name: `env-${i}`,
-          templateName: 'bench',
-          templateMajorVersion: '1',
-          spec: `proton: EnvironmentSpec\nspec:\n  subnet_count: ${(i % 4) + 1}\n`,
-          environmentAccountConnectionId: id,
-        }),
-      );
+      await mgmtClient.send('CreateEnvironment', {
+        name: `env-${i}`,
+        templateName: 'bench',
+        templateMajorVersion: '1',
+        spec: `proton: EnvironmentSpec\nspec:\n  subnet_count: ${(i % 4) + 1}\n`,
+        environmentAccountConnectionId: id,
+      });
     }),
   );
   // Until every deployment has ended: count through the keyset-paginated ListEnvironments.
@@ -159,9 +147,7 @@ export async function runEnvironments({
     failed = 0;
     let nextToken;
     do {
-      const page = await mgmtClient.send(
-        new ListEnvironmentsCommand({ maxResults: 100, nextToken }),
-      );
+      const page = await mgmtClient.send('ListEnvironments', { maxResults: 100, nextToken });
       for (const e of page.environments) {
         if (e.deploymentStatus === 'SUCCEEDED') succeeded++;
         if (e.deploymentStatus === 'FAILED') failed++;
@@ -185,7 +171,7 @@ export async function runEnvironments({
   });
   results.push(
     await timed('GetEnvironment', connections, C, async (_id, i) => {
-      await mgmtClient.send(new GetEnvironmentCommand({ name: `env-${i}` }));
+      await mgmtClient.send('GetEnvironment', { name: `env-${i}` });
     }),
   );
   const pages = Array.from({ length: Math.max(1, Math.ceil(N / 100)) * 5 }, (_, i) => i);
@@ -193,9 +179,8 @@ export async function runEnvironments({
     await timed('ListEnvironments (100 a page, to the end)', pages, C, async () => {
       let nextToken;
       do {
-        nextToken = (
-          await mgmtClient.send(new ListEnvironmentsCommand({ maxResults: 100, nextToken }))
-        ).nextToken;
+        nextToken = (await mgmtClient.send('ListEnvironments', { maxResults: 100, nextToken }))
+          .nextToken;
       } while (nextToken);
     }),
   );

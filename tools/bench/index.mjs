@@ -3,9 +3,9 @@
 //                  [--env-accounts 200] [--json bench.json] [--url http://127.0.0.1:3000] [--skip part,…]
 //
 // Every benchmark part in one run against the running stack (npm start): the query layers
-// (Kysely, Prisma, pg), connections create/accept/get through both edges and role validation
-// latency, authentication (a trivial authenticated query), list first pages at two tenant sizes,
-// subscription fan-out, and environments. Each product phase is printed beside its bare-pg
+// (Kysely, Prisma, pg), subscription fan-out, connections create/accept/get through both edges
+// and role validation latency, authentication (a trivial authenticated query), list first pages
+// at two tenant sizes, and environments. Each product phase is printed beside its bare-pg
 // baseline measured in the same run; --json writes every figure to a file.
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -50,10 +50,12 @@ if (!skip.has('query-layer')) {
   console.log(`\n## Query layers\n\n${out}`);
   report.queryLayers = out;
 }
+// First among the API's parts: its resident memory with the subscribers is then that of an API
+// that has not yet served the load of the others.
+if (!skip.has('subscriptions')) report.subscriptions = await runSubscriptions();
 if (!skip.has('connections')) report.connections = await runConnections();
 if (!skip.has('auth')) report.auth = await runAuth();
 if (!skip.has('lists')) report.lists = await runLists();
-if (!skip.has('subscriptions')) report.subscriptions = await runSubscriptions();
 if (!skip.has('environments'))
   report.environments = await runEnvironments({ accounts: Number(arg('env-accounts', 200)) });
 if (options.json) {

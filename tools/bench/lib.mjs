@@ -16,7 +16,7 @@ export function arg(name, fallback) {
 }
 
 export const options = {
-  accounts: Number(arg('accounts', 1000)),
+  accounts: Number(arg('accounts', 4000)),
   /** Concurrency levels, e.g. "16,64" (the old single --concurrency still works). */
   concurrency: String(arg('concurrency', '16,64'))
     .split(',')

@@ -249,7 +249,7 @@ async function main(): Promise<void> {
     await measure('pg', 'list page (50)', () =>
       pgTx((c) =>
         c.query(
-          `SELECT * FROM environment_account_connections WHERE "tenantId" = $1 AND "managementAccountId" = '100000000000' AND region = 'us-east-1' ORDER BY "requestedAt", id LIMIT 51`,
+          `SELECT * FROM environment_account_connections WHERE "tenantId" = $1 AND "managementAccountId" = '100000000000' AND region = 'us-east-1' AND status = 'PENDING' ORDER BY "requestedAt", id LIMIT 51`,
           [tenantId],
         ),
       ),
@@ -262,6 +262,7 @@ async function main(): Promise<void> {
           .where('tenantId', '=', tenantId)
           .where('managementAccountId', '=', '100000000000')
           .where('region', '=', 'us-east-1')
+          .where('status', '=', 'PENDING')
           .orderBy('requestedAt')
           .orderBy('id')
           .limit(51)
@@ -271,7 +272,12 @@ async function main(): Promise<void> {
     await measure('prisma', 'list page (50)', () =>
       prismaTx((tx) =>
         tx.environmentAccountConnection.findMany({
-          where: { tenantId, managementAccountId: '100000000000', region: 'us-east-1' },
+          where: {
+            tenantId,
+            managementAccountId: '100000000000',
+            region: 'us-east-1',
+            status: 'PENDING',
+          },
           orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
           take: 51,
         }),

@@ -5,12 +5,11 @@ import {
   checkTagKeys,
   checkTags,
   CursorCodec,
-  decodeNameKey,
   Page,
   pageSize,
   Tag,
   TenantPrincipal,
-  toPage,
+  tagKeyset,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Database, ResourceTagRepository, Tx } from '@accountlink/db';
@@ -80,10 +79,11 @@ export class ConnectionTagService {
     return this.db.withTenant(principal.tenantId, async (tx) => {
       await this.resolve(tx, principal, resourceArn, 'read');
       const limit = pageSize(first);
-      const scope = `tags:${principal.tenantId}:${resourceArn}`;
-      const afterKey = decodeNameKey(this.cursors, scope, after, 'nextToken');
-      const rows = await this.tags.page(tx, principal.tenantId, resourceArn, afterKey, limit);
-      return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.key]));
+      const keyset = tagKeyset(this.cursors, principal.tenantId, resourceArn, after);
+      return keyset.page(
+        await this.tags.page(tx, principal.tenantId, resourceArn, keyset.afterKey, limit),
+        limit,
+      );
     });
   }
 

@@ -89,3 +89,20 @@ export function decodeNameKey(
   }
   return key[0];
 }
+
+/**
+ * ListTagsForResource's keyset (key order), with cursors bound to the tenant and the resource,
+ * the same for every service whose resources carry tags.
+ */
+export function tagKeyset(
+  codec: CursorCodec,
+  tenantId: string,
+  resourceArn: string,
+  after: string | null | undefined,
+): { afterKey: string | null; page<T extends { key: string }>(rows: T[], limit: number): Page<T> } {
+  const scope = `tags:${tenantId}:${resourceArn}`;
+  return {
+    afterKey: decodeNameKey(codec, scope, after, 'nextToken'),
+    page: (rows, limit) => toPage(rows, limit, (row) => codec.encode(scope, [row.key])),
+  };
+}

@@ -24,3 +24,11 @@ export function afterTimeKey(column: string, key: TimeKeyset): RawBuilder<SqlBoo
 
 /** `FOR UPDATE` or `FOR SHARE` row locks, as repositories take them. */
 export type RowLock = 'update' | 'share';
+
+/** The select with the row lock asked for (none for null). */
+export function withLock<Q extends { forUpdate(): Q; forShare(): Q }>(
+  query: Q,
+  lock: RowLock | null,
+): Q {
+  return lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
+}

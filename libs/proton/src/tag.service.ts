@@ -6,11 +6,10 @@ import {
   checkTagKeys,
   checkTags,
   CursorCodec,
-  decodeNameKey,
   Page,
   pageSize,
   Tag,
-  toPage,
+  tagKeyset,
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Database, ResourceTagRepository, Tx } from '@accountlink/db';
@@ -80,13 +79,12 @@ export class TagService {
     after?: string | null,
   ): Promise<Page<Tag>> {
     const limit = pageSize(first);
-    const scope = `tags:${caller.tenantId}:${resourceArn}`;
-    const afterKey = decodeNameKey(this.cursors, scope, after, 'nextToken');
+    const keyset = tagKeyset(this.cursors, caller.tenantId, resourceArn, after);
     const rows = await this.db.withTenant(caller.tenantId, async (tx) => {
       await this.resolve(tx, caller, resourceArn, 'ListTagsForResource');
-      return this.tags.page(tx, caller.tenantId, resourceArn, afterKey, limit);
+      return this.tags.page(tx, caller.tenantId, resourceArn, keyset.afterKey, limit);
     });
-    return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.key]));
+    return keyset.page(rows, limit);
   }
 
   /** Tags of many resources in one query (GraphQL field batching). */

@@ -24,7 +24,11 @@ export class ThrottleService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: TenantSettingsService,
   ) {
-    this.redis = createRedis(config.redisUrl, { failFast: true }) as CountingRedis;
+    // Concurrent requests' counts share writes to Redis (one per event-loop tick).
+    this.redis = createRedis(config.redisUrl, {
+      failFast: true,
+      autoPipelining: true,
+    }) as CountingRedis;
     this.redis.defineCommand('hitWindow', { numberOfKeys: 1, lua: HIT });
   }
 

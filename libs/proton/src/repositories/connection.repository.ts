@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   afterTimeKey,
   atCommit,
+  withLock,
   type Tables as T,
   ConnectionRoleValidation,
   ConnectionTransition,
@@ -99,13 +100,8 @@ export class ConnectionRepository {
   }
 
   async findById(tx: Tx, id: string, lock: RowLock | null = null): Promise<ConnectionRow | null> {
-    let query = tx.selectFrom('environment_account_connections').selectAll().where('id', '=', id);
-    if (lock === 'update') {
-      query = query.forUpdate();
-    } else if (lock === 'share') {
-      query = query.forShare();
-    }
-    return (await query.executeTakeFirst()) ?? null;
+    const query = tx.selectFrom('environment_account_connections').selectAll().where('id', '=', id);
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   /** Takes the connection's row lock (whatever else the transaction then reads of it). */

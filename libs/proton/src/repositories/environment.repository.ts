@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { groupBy } from '@accountlink/common';
-import type { Environment, RowLock, Tables, Tx } from '@accountlink/db';
+import { type Environment, type RowLock, type Tables, type Tx, withLock } from '@accountlink/db';
 import { Insertable, sql, Updateable } from 'kysely';
 
 export type EnvironmentRow = Environment;
@@ -53,21 +53,19 @@ export class EnvironmentRepository {
     name: string,
     lock: RowLock | null = null,
   ): Promise<EnvironmentRow | null> {
-    let query = tx
+    const query = tx
       .selectFrom('environments')
       .selectAll()
       .where('tenantId', '=', scope.tenantId)
       .where('accountId', '=', scope.accountId)
       .where('region', '=', scope.region)
       .where('name', '=', name);
-    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
-    return (await query.executeTakeFirst()) ?? null;
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   async findById(tx: Tx, id: string, lock: RowLock | null = null): Promise<EnvironmentRow | null> {
-    let query = tx.selectFrom('environments').selectAll().where('id', '=', id);
-    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
-    return (await query.executeTakeFirst()) ?? null;
+    const query = tx.selectFrom('environments').selectAll().where('id', '=', id);
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   /** Writes `patch` only if the row still has `version`; null when it changed meanwhile. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  EnvironmentTemplateVersion,
-  RowLock,
-  SystemDb,
-  Tables,
-  TemplateVersionStatus,
-  Tx,
+import {
+  type EnvironmentTemplateVersion,
+  type RowLock,
+  type SystemDb,
+  type Tables,
+  type TemplateVersionStatus,
+  type Tx,
+  withLock,
 } from '@accountlink/db';
 import { Insertable, sql, Updateable } from 'kysely';
 
@@ -36,20 +37,18 @@ export class TemplateVersionRepository {
     minor: number,
     lock: RowLock | null = null,
   ): Promise<VersionRecord | null> {
-    let query = tx
+    const query = tx
       .selectFrom('environment_template_versions')
       .selectAll()
       .where('templateId', '=', templateId)
       .where('majorVersion', '=', major)
       .where('minorVersion', '=', minor);
-    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
-    return (await query.executeTakeFirst()) ?? null;
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   async findById(tx: Tx, id: string, lock: RowLock | null = null): Promise<VersionRecord | null> {
-    let query = tx.selectFrom('environment_template_versions').selectAll().where('id', '=', id);
-    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
-    return (await query.executeTakeFirst()) ?? null;
+    const query = tx.selectFrom('environment_template_versions').selectAll().where('id', '=', id);
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   async findByToken(

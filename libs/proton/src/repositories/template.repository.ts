@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { indexBy } from '@accountlink/common';
-import type { EnvironmentTemplate, RowLock, Tables, Tx } from '@accountlink/db';
+import {
+  type EnvironmentTemplate,
+  type RowLock,
+  type Tables,
+  type Tx,
+  withLock,
+} from '@accountlink/db';
 import { Insertable, sql } from 'kysely';
 import type { EnvironmentScope } from './environment.repository';
 
@@ -45,15 +51,14 @@ export class TemplateRepository {
     name: string,
     lock: RowLock | null = null,
   ): Promise<TemplateRow | null> {
-    let query = tx
+    const query = tx
       .selectFrom('environment_templates')
       .selectAll()
       .where('tenantId', '=', scope.tenantId)
       .where('accountId', '=', scope.accountId)
       .where('region', '=', scope.region)
       .where('name', '=', name);
-    query = lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
-    return (await query.executeTakeFirst()) ?? null;
+    return (await withLock(query, lock).executeTakeFirst()) ?? null;
   }
 
   async findById(tx: Tx, id: string): Promise<TemplateRow | null> {
