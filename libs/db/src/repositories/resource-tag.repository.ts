@@ -6,6 +6,10 @@ import { atCommit, type Tx } from '../database';
  * Customer-managed tags of any resource, by ARN (table `resource_tags`), shared by Proton and
  * CodeCatalyst. The calling service resolves the resource, checks access and the tag limits in the
  * same transaction (holding the resource's row lock when it writes), then calls these.
+ *
+ * Lock order of libs/db: this repository takes no lock of its own; a tag write comes after the
+ * lock of the resource it belongs to (each feature's lock order says which), and the tenant
+ * transaction's advisory lock, when a service asks for one, is taken before any row lock.
  */
 @Injectable()
 export class ResourceTagRepository {

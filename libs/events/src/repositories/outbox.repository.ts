@@ -5,7 +5,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DomainEvent, EventMessage } from '../event-message';
 
-/** Only one relay runs at a time across all workers, which keeps per-resource order. */
+/**
+ * Only one relay runs at a time across all workers, which keeps per-resource order.
+ *
+ * Lock order of the events library: the relay's transaction takes this advisory lock and no row
+ * lock (the rows it marks are its own claim); recording an event takes no lock, it is an insert in
+ * the caller's transaction, whose own locks come first.
+ */
 const RELAY_LOCK = 7_340_001;
 
 /**
