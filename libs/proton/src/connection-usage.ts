@@ -18,9 +18,10 @@ export class ConnectionUsage {
 
   async assertNotInUse(tx: Tx, connection: ConnectionRow): Promise<void> {
     await this.connections.lock(tx, connection.id, 'update');
-    const users = await this.environments.namesUsingConnection(
+    const users = await this.environments.namesUsing(
       tx,
       connection.tenantId,
+      'environmentAccountConnectionId',
       connection.id,
       5,
     );

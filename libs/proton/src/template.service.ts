@@ -123,7 +123,13 @@ export class TemplateService {
   async deleteTemplate(caller: ProtonCaller, name: string): Promise<TemplateRow> {
     return this.db.withTenant(caller.tenantId, async (tx) => {
       const template = await this.access.loadTemplate(tx, caller, name, 'update');
-      const users = await this.environments.namesUsingTemplate(tx, caller.tenantId, template.id, 5);
+      const users = await this.environments.namesUsing(
+        tx,
+        caller.tenantId,
+        'templateId',
+        template.id,
+        5,
+      );
       if (users.length > 0) {
         throw AppError.conflict(
           `Environment template ${name} is in use by environment(s) ${users.join(', ')}`,

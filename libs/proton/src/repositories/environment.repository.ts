@@ -149,35 +149,19 @@ export class EnvironmentRepository {
     return groupBy(connectionIds, rows, (r) => r.environmentAccountConnectionId ?? '');
   }
 
-  /** Names of (up to `limit`) environments using a connection. */
-  async namesUsingConnection(
+  /** Names of (up to `limit`) environments provisioned through a connection, or of a template. */
+  async namesUsing(
     tx: Tx,
     tenantId: string,
-    connectionId: string,
+    by: 'environmentAccountConnectionId' | 'templateId',
+    id: string,
     limit: number,
   ): Promise<string[]> {
     const rows = await tx
       .selectFrom('environments')
       .select('name')
       .where('tenantId', '=', tenantId)
-      .where('environmentAccountConnectionId', '=', connectionId)
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.name);
-  }
-
-  /** Names of (up to `limit`) environments of a template. */
-  async namesUsingTemplate(
-    tx: Tx,
-    tenantId: string,
-    templateId: string,
-    limit: number,
-  ): Promise<string[]> {
-    const rows = await tx
-      .selectFrom('environments')
-      .select('name')
-      .where('tenantId', '=', tenantId)
-      .where('templateId', '=', templateId)
+      .where(by, '=', id)
       .limit(limit)
       .execute();
     return rows.map((r) => r.name);
