@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { atCommit, beginTenantSql } from './database';
 import { ResourceTagRepository } from './repositories/resource-tag.repository';
 import { TestDatabase } from './testing/test-database';
@@ -49,6 +51,51 @@ describe('TenantDatabase against the real database', () => {
     );
     expect(rows.length).toBeGreaterThan(15);
     expect(rows.filter((r) => r.target !== 0)).toEqual([]);
+  });
+
+  it('clears the "tenantId" statistics an earlier ANALYZE collected (superuser) or says how', async () => {
+    const migrations = join(__dirname, '../../../prisma/migrations');
+    const dir = readdirSync(migrations).find((d) => d.endsWith('_tenant_id_statistics_cleared'));
+    const migration = readFileSync(join(migrations, String(dir), 'migration.sql'), 'utf8');
+    const tenantId = await test.tenant();
+    const client = await test.system.pool.connect();
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    const stats = async () =>
+      (
+        await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stats
+            WHERE schemaname = current_schema() AND tablename = 'accounts' AND attname = 'tenantId'`,
+        )
+      ).rows[0].n;
+    try {
+      // Everything below is rolled back: the table as an earlier migration left it, analyzed.
+      await client.query('BEGIN');
+      await client.query('ALTER TABLE "accounts" ALTER COLUMN "tenantId" SET STATISTICS -1');
+      await client.query(
+        `INSERT INTO "accounts" ("tenantId", "accountId")
+         SELECT $1, lpad(g::text, 12, '9') FROM generate_series(1, 50) g`,
+        [tenantId],
+      );
+      await client.query('ANALYZE "accounts"');
+      expect(await stats()).toBe(1);
+      await client.query('ALTER TABLE "accounts" ALTER COLUMN "tenantId" SET STATISTICS 0');
+      await client.query('ANALYZE "accounts"');
+      expect(await stats()).toBe(1); // what the migration is for: ANALYZE keeps them
+
+      await client.query(migration);
+      const { rows } = await client.query<{ superuser: boolean }>(
+        'SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user',
+      );
+      if (rows[0].superuser) {
+        expect(await stats()).toBe(0);
+      } else {
+        expect(notices.join()).toContain('stale "tenantId" statistics may remain');
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   it('sees nothing without a tenant', async () => {
