@@ -301,7 +301,12 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
     const w = await world();
     const watcher = await newUser(w.tenant, 'watcher');
     await createAccount(w.tenant, '444455556666');
+    // Events go out after commit (outbox, relay, Redis): the space's administrator hears each
+    // request before the test goes on, so the subscriptions and the membership change below come
+    // after the request's event, as the test means, however slow the relay is at that moment.
+    const space = await subscribe<Change>(w.admin, CHANGED, { s: w.spaceId });
     const first = await request(w);
+    await space.take(1);
     const byConnection = await subscribe<Change>(w.admin, CHANGED, { c: first.id });
     const watching = await subscribe<Change>(watcher.key, CHANGED, {});
     try {
@@ -311,6 +316,7 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
         { s: w.spaceId },
         w.admin,
       );
+      await space.take(2);
       await ok(
         'mutation($s: ID!, $u: ID!) { addSpaceMember(input: { spaceId: $s, userId: $u, role: POWER_USER }) { id } }',
         { s: w.spaceId, u: watcher.id },
@@ -338,7 +344,7 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
       expect(byConnection.received).toHaveLength(1);
       expect(watching.received).toHaveLength(2);
     } finally {
-      await Promise.all([byConnection.close(), watching.close()]);
+      await Promise.all([space.close(), byConnection.close(), watching.close()]);
     }
   });
 
