@@ -758,18 +758,59 @@ function arnMatches(pattern: string, value: string): boolean {
   return p.every((component, i) => wildcardMatch(component, v[i], false));
 }
 
-/** IAM wildcards: `*` is any run of characters (even empty), `?` exactly one character. */
+/**
+ * IAM wildcards: `*` is any run of characters (even empty), `?` exactly one character.
+ *
+ * Without backtracking: the stars cut the pattern into segments (`?` inside them matches any one
+ * character); the first segment must start the value and the last end it, and each segment in
+ * between is placed at its leftmost match after the previous one. Leftmost is always right: a
+ * later placement only leaves less room for the segments after it. Each segment is searched
+ * once, so the work is at most |pattern| × |value| character comparisons, never exponential (a
+ * regular expression's backtracking took seconds on `*?*?*?…#`).
+ */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = Array.from(pattern)
-    .map((ch) => {
-      if (ch === '*') {
-        return '.*';
-      }
-      if (ch === '?') {
-        return '.';
-      }
-      return ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
-    })
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'siu' : 'su').test(value);
+  const fold = (text: string): string[] => Array.from(ignoreCase ? text.toLowerCase() : text);
+  const v = fold(value);
+  const segments = pattern.split('*').map(fold);
+  if (segments.length === 1) {
+    return v.length === segments[0].length && segmentAt(segments[0], v, 0);
+  }
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (first.length + last.length > v.length || !segmentAt(first, v, 0)) {
+    return false;
+  }
+  const end = v.length - last.length;
+  if (!segmentAt(last, v, end)) {
+    return false;
+  }
+  let from = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const at = leftmost(segments[i], v, from, end);
+    if (at < 0) {
+      return false;
+    }
+    from = at + segments[i].length;
+  }
+  return true;
+}
+
+/** Whether the segment matches the value at `at` (`?` matches any one character). */
+function segmentAt(segment: string[], value: string[], at: number): boolean {
+  for (let i = 0; i < segment.length; i++) {
+    if (segment[i] !== '?' && segment[i] !== value[at + i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The first position in [from, end − |segment|] where the segment matches, or −1. */
+function leftmost(segment: string[], value: string[], from: number, end: number): number {
+  for (let at = from; at + segment.length <= end; at++) {
+    if (segmentAt(segment, value, at)) {
+      return at;
+    }
+  }
+  return -1;
 }
