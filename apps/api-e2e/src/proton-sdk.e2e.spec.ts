@@ -593,6 +593,33 @@ describe('quotas, throttling and the protocol', () => {
     expect(notJson.body.__type).toBe('SerializationException');
   });
 
+  it('refuses impossible dates and signatures that leave out the operation', async () => {
+    const world = await protonWorld();
+    const key = world.keys[MGMT] as { accessKeyId: string; secretAccessKey: string };
+    const body = { requestedBy: 'MANAGEMENT_ACCOUNT' };
+    const target = 'AwsProton20200720.ListEnvironmentAccountConnections';
+    // 99:99:99 is no time of day: before, it passed both skew checks and never expired.
+    const timeless = await rawAws(target, body, key, {
+      tamper: (headers) => {
+        headers['x-amz-date'] = `${headers['x-amz-date']!.slice(0, 8)}T999999Z`;
+      },
+    });
+    expect(timeless.status).toBe(400);
+    expect(timeless.body).toEqual({
+      __type: 'IncompleteSignatureException',
+      message: expect.stringMatching(
+        /^Date must be in ISO-8601 'basic format'\. Got '\d{8}T999999Z'/,
+      ),
+    });
+    // A signature that does not cover X-Amz-Target would be good for any operation.
+    const anyOperation = await rawAws(target, body, key, { unsigned: ['x-amz-target'] });
+    expect(anyOperation.status).toBe(400);
+    expect(anyOperation.body).toEqual({
+      __type: 'IncompleteSignatureException',
+      message: "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    });
+  });
+
   it('answers epoch-second timestamps on the wire', async () => {
     const world = await protonWorld();
     const key = world.keys[ENV] as { accessKeyId: string; secretAccessKey: string };

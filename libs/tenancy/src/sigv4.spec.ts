@@ -14,6 +14,7 @@ async function signed(
   body: string,
   at: Date,
   extra: Record<string, string> = {},
+  unsignableHeaders?: Set<string>,
 ): Promise<SignedRequest> {
   const signer = new SignatureV4({
     service: 'proton',
@@ -36,7 +37,7 @@ async function signed(
       },
       body,
     },
-    { signingDate: at },
+    { signingDate: at, unsignableHeaders },
   );
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]),
@@ -111,5 +112,58 @@ describe('SigV4 verification', () => {
       body: Buffer.alloc(0),
     });
     expect(partial).toMatchObject({ code: 'IncompleteSignatureException' });
+  });
+
+  /** A well-formed Authorization header with the given date and signed headers. */
+  function claimed(amzDate: string, signedHeaders = 'host;x-amz-date'): SignedRequest {
+    return {
+      method: 'POST',
+      url: '/',
+      headers: {
+        host: '127.0.0.1:3000',
+        'x-amz-date': amzDate,
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE000000000/${amzDate.slice(0, 8)}/eu-west-1/proton/aws4_request, SignedHeaders=${signedHeaders}, Signature=${'0'.repeat(64)}`,
+      },
+      body: Buffer.alloc(0),
+    };
+  }
+
+  it.each([
+    ['20261121T999999Z', 'no such time of day'],
+    ['20261121T240000Z', 'hour 24'],
+    ['20261121T126000Z', 'minute 60'],
+    ['20260230T120000Z', 'February 30th'],
+    ['20261301T120000Z', 'month 13'],
+    ['20261100T120000Z', 'day 0'],
+    ['00001121T120000Z', 'year 0'],
+  ])('refuses the date %p (%s), which would otherwise never expire', (amzDate) => {
+    expect(parseCredential(claimed(amzDate))).toEqual({
+      code: 'IncompleteSignatureException',
+      message: `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    });
+  });
+
+  it('reads a real date as the instant it names', () => {
+    const credential = parseCredential(claimed('20240229T235959Z'));
+    expect(isFailure(credential) ? credential : credential.signedAt).toBe(
+      Date.parse('2024-02-29T23:59:59Z'),
+    );
+  });
+
+  it.each([
+    ['host', 'Host'],
+    ['x-amz-date', 'X-Amz-Date'],
+    ['x-amz-target', 'X-Amz-Target'],
+  ])('requires %p among the signed headers, as AWS does', async (name, label) => {
+    const request = await signed('{}', now, {}, new Set([name]));
+    expect(request.headers[name]).toBeDefined();
+    expect(parseCredential(request)).toEqual({
+      code: 'IncompleteSignatureException',
+      message: `'${label}' must be a 'SignedHeader' in the AWS Authorization.`,
+    });
+  });
+
+  it('does not require X-Amz-Target of a request that has none', () => {
+    expect(isFailure(parseCredential(claimed('20261121T120000Z')))).toBe(false);
   });
 });

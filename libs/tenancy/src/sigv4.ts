@@ -17,6 +17,8 @@ export interface Credential {
   signedHeaders: string[];
   signature: string;
   amzDate: string;
+  /** `amzDate` as milliseconds since the epoch (a real instant: parseCredential checks it). */
+  signedAt: number;
 }
 
 export type SigV4Failure =
@@ -49,22 +51,66 @@ export function parseCredential(request: SignedRequest): Credential | SigV4Failu
   }
   const [, accessKeyId, date, region, service, signedHeaders, signature] =
     match as unknown as string[];
+  const signedAt = instantOf(amzDate);
+  if (signedAt === null) {
+    return {
+      code: 'IncompleteSignatureException',
+      message: `Date must be in ISO-8601 'basic format'. Got '${amzDate.slice(0, 32)}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    };
+  }
+  const signed = signedHeaders!.split(';');
+  const unsigned = REQUIRED_SIGNED_HEADERS.find(
+    ([name, always]) => !signed.includes(name) && (always || request.headers[name] !== undefined),
+  );
+  if (unsigned) {
+    return {
+      code: 'IncompleteSignatureException',
+      message: `'${unsigned[2]}' must be a 'SignedHeader' in the AWS Authorization.`,
+    };
+  }
   return {
     accessKeyId: accessKeyId!,
     date: date!,
     region: region!,
     service: service!,
-    signedHeaders: signedHeaders!.split(';'),
+    signedHeaders: signed,
     signature: signature!,
     amzDate,
+    signedAt,
   };
+}
+
+/**
+ * Headers the signature must cover, as AWS requires: the host and the date always (the date
+ * travels in `x-amz-date`), and the JSON protocol's operation whenever the request names one, so
+ * that a captured signature cannot be replayed against another operation.
+ */
+const REQUIRED_SIGNED_HEADERS: readonly [name: string, always: boolean, label: string][] = [
+  ['host', true, 'Host'],
+  ['x-amz-date', true, 'X-Amz-Date'],
+  ['x-amz-target', false, 'X-Amz-Target'],
+];
+
+/** `YYYYMMDDTHHMMSSZ` as an instant, or null unless every field is in range (no rollover). */
+function instantOf(amzDate: string): number | null {
+  const field = (from: number, to: number) => Number(amzDate.slice(from, to));
+  const [year, month, day] = [field(0, 4), field(4, 6), field(6, 8)];
+  const [hour, minute, second] = [field(9, 11), field(11, 13), field(13, 15)];
+  const at = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(at);
+  const exact =
+    back.getUTCFullYear() === year &&
+    back.getUTCMonth() === month - 1 &&
+    back.getUTCDate() === day &&
+    back.getUTCHours() === hour &&
+    back.getUTCMinutes() === minute &&
+    back.getUTCSeconds() === second;
+  return exact ? at : null;
 }
 
 /** Checks the request time against the clock, allowing AWS's 15 minutes either way. */
 export function checkRequestTime(credential: Credential, now: Date): SigV4Failure | null {
-  const signedAt = Date.parse(
-    `${credential.amzDate.slice(0, 4)}-${credential.amzDate.slice(4, 6)}-${credential.amzDate.slice(6, 8)}T${credential.amzDate.slice(9, 11)}:${credential.amzDate.slice(11, 13)}:${credential.amzDate.slice(13, 15)}Z`,
-  );
+  const { signedAt } = credential;
   const stamp = (t: number) =>
     new Date(t)
       .toISOString()
@@ -164,9 +210,6 @@ export function signatureMatches(
   credential: Credential,
   secretAccessKey: string,
 ): boolean {
-  if (!credential.signedHeaders.includes('host')) {
-    return false;
-  }
   const declared = header(request.headers, 'x-amz-content-sha256');
   if (
     declared !== undefined &&

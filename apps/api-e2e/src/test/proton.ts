@@ -89,6 +89,8 @@ export async function rawAws(
     signingDate?: Date;
     region?: string;
     service?: string;
+    /** Headers present in the request but left out of the signature. */
+    unsigned?: string[];
     tamper?: (headers: Record<string, string>) => void;
   } = {},
 ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
@@ -114,7 +116,10 @@ export async function rawAws(
       },
       body: payload,
     },
-    { signingDate: options.signingDate ?? new Date() },
+    {
+      signingDate: options.signingDate ?? new Date(),
+      unsignableHeaders: options.unsigned ? new Set(options.unsigned) : undefined,
+    },
   );
   const headers = { ...(signed.headers as Record<string, string>) };
   options.tamper?.(headers);
