@@ -40,10 +40,10 @@ export class AuthService {
       return cached;
     }
     const row = await this.credentials.apiKeyByHash(hash);
-    if (!row) {
+    const principal = row ? principalOf(row) : null;
+    if (!principal) {
       throw AppError.unauthenticated('The API key is unknown or revoked');
     }
-    const principal = principalOf(row);
     this.cache.set('api-key', hash, principal);
     return principal;
   }
@@ -62,29 +62,22 @@ export class AuthService {
   }
 }
 
-function principalOf(row: ApiKeyIdentityRow): Principal {
-  if (row.kind === ApiKeyKind.USER && row.userId) {
-    return {
-      kind: 'USER',
-      tenantId: row.tenantId,
-      tenantName: row.tenantName,
-      userId: row.userId,
-      keyId: row.id,
-    };
+/**
+ * Whom a key acts for, from its kind; a row whose kind and subject disagree (which the table's
+ * CHECK forbids) is refused rather than read as the most powerful kind.
+ */
+export function principalOf(row: ApiKeyIdentityRow): Principal | null {
+  const base = { tenantId: row.tenantId, tenantName: row.tenantName, keyId: row.id };
+  switch (row.kind) {
+    case ApiKeyKind.USER:
+      return row.userId && !row.accountId ? { kind: 'USER', ...base, userId: row.userId } : null;
+    case ApiKeyKind.ACCOUNT:
+      return row.accountId && !row.userId
+        ? { kind: 'ACCOUNT', ...base, accountId: row.accountId }
+        : null;
+    case ApiKeyKind.TENANT_ADMIN:
+      return !row.accountId && !row.userId ? { kind: 'TENANT_ADMIN', ...base } : null;
+    default:
+      return null;
   }
-  if (row.kind === ApiKeyKind.ACCOUNT && row.accountId) {
-    return {
-      kind: 'ACCOUNT',
-      tenantId: row.tenantId,
-      tenantName: row.tenantName,
-      accountId: row.accountId,
-      keyId: row.id,
-    };
-  }
-  return {
-    kind: 'TENANT_ADMIN',
-    tenantId: row.tenantId,
-    tenantName: row.tenantName,
-    keyId: row.id,
-  };
 }
