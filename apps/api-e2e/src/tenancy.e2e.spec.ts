@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { accountKey, createAccount, createTenant, fails, OPERATOR, ok } from './test/client';
+import {
+  accountKey,
+  createAccount,
+  createRole,
+  createTenant,
+  fails,
+  gql,
+  OPERATOR,
+  ok,
+  trustPolicy,
+} from './test/client';
+import { newUser } from './test/codecatalyst';
 import { count } from './test/db';
 
 const CREATE_TENANT =
@@ -236,5 +247,75 @@ describe('access keys', () => {
         tenant.admin,
       ),
     ).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('identity data (accounts, roles, access keys)', () => {
+  const ACCOUNT_ID = '444455556666';
+  const READS: [string, string][] = [
+    ['account', 'query($a: String!) { account(accountId: $a) { accountId } }'],
+    ['accounts', 'query { accounts { edges { node { accountId } } } }'],
+    ['accessKeys', 'query($a: String!) { accessKeys(accountId: $a) { accessKeyId } }'],
+    [
+      'roles',
+      'query($a: String!) { roles(accountId: $a) { edges { node { arn assumeRolePolicyDocument } } } }',
+    ],
+    [
+      'role',
+      'query($a: String!) { role(accountId: $a, roleName: "Readable") { arn assumeRolePolicyDocument } }',
+    ],
+  ];
+  let tenant: Awaited<ReturnType<typeof createTenant>>;
+  let accessKeyId: string;
+  const userKeys: Record<string, { token: string }> = {};
+
+  beforeAll(async () => {
+    tenant = await createTenant('identity');
+    await createAccount(tenant, ACCOUNT_ID);
+    await createRole(tenant, ACCOUNT_ID, 'Readable', trustPolicy('proton.amazonaws.com'));
+    const key = await ok<{ createAccessKey: { accessKeyId: string } }>(
+      'mutation($a: String!) { createAccessKey(input: { accountId: $a }) { accessKeyId } }',
+      { a: ACCOUNT_ID },
+      tenant.admin,
+    );
+    accessKeyId = key.createAccessKey.accessKeyId;
+    // A space administrator (who created the space) and a limited member of it.
+    const spaceAdmin = await newUser(tenant, 'space-admin');
+    const limited = await newUser(tenant, 'limited');
+    const space = await ok<{ createSpace: { id: string } }>(
+      'mutation { createSpace(input: { name: "identity-space", region: "us-west-2" }) { id } }',
+      {},
+      spaceAdmin.key,
+    );
+    await ok(
+      'mutation($s: ID!, $u: ID!) { addSpaceMember(input: { spaceId: $s, userId: $u, role: LIMITED_ACCESS }) { id } }',
+      { s: space.createSpace.id, u: limited.id },
+      spaceAdmin.key,
+    );
+    userKeys['a space administrator'] = spaceAdmin.key;
+    userKeys['a limited-access member'] = limited.key;
+  });
+
+  describe.each(READS)('%s', (_field, query) => {
+    it.each(['a space administrator', 'a limited-access member'])(
+      'is refused to the user key of %s, naming no account data',
+      async (who) => {
+        const res = await gql(query, { a: ACCOUNT_ID }, userKeys[who]);
+        expect(Object.values(res.data ?? {}).filter((value) => value !== null)).toEqual([]);
+        expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        const text = JSON.stringify(res);
+        expect(text).not.toContain(accessKeyId);
+        expect(text).not.toContain('arn:aws:iam');
+        expect(text).not.toContain(ACCOUNT_ID);
+      },
+    );
+
+    it("is answered to a tenant administrator and to the account's own key", async () => {
+      for (const key of [tenant.admin, await accountKey(tenant, ACCOUNT_ID)]) {
+        const res = await gql(query, { a: ACCOUNT_ID }, key);
+        expect(res.errors).toBeUndefined();
+        expect(JSON.stringify(res.data)).toMatch(new RegExp(`${ACCOUNT_ID}|${accessKeyId}`));
+      }
+    });
   });
 });

@@ -39,11 +39,28 @@ export function requireAccountPrincipal(
   return principal;
 }
 
-/** Tenant administrators read every account; an account principal reads only its own. */
+/**
+ * Identity data (accounts, their roles with trust policies, their access key ids): tenant
+ * administrators read every account's, an account's own keys read that account's, and nobody else
+ * reads any. User keys act in CodeCatalyst spaces, not for accounts, whatever their space role.
+ */
 export function requireAccountReader(principal: Principal, accountId: string): TenantPrincipal {
-  const tenant = requireTenantPrincipal(principal);
+  const tenant = requireIdentityReader(principal);
   if (tenant.kind === 'ACCOUNT' && tenant.accountId !== accountId) {
     throw AppError.forbidden(`This key acts for account ${tenant.accountId} only`);
+  }
+  return tenant;
+}
+
+/** A tenant administrator or an account principal (which then reads only its own account). */
+export function requireIdentityReader(
+  principal: Principal,
+): Extract<Principal, { kind: 'TENANT_ADMIN' | 'ACCOUNT' }> {
+  const tenant = requireTenantPrincipal(principal);
+  if (tenant.kind === 'USER') {
+    throw AppError.forbidden(
+      'A user key does not read accounts, roles or access keys: use a tenant administrator or account key',
+    );
   }
   return tenant;
 }

@@ -13,9 +13,9 @@ import { AppError, RelayConnection, toConnection } from '@accountlink/common';
 import { AccessKeyService } from '../access-key.service';
 import {
   requireAccountReader,
+  requireIdentityReader,
   requireOperator,
   requireTenantAdmin,
-  requireTenantPrincipal,
 } from '../access';
 import { AccountService } from '../account.service';
 import { ApiKeyService } from '../api-key.service';
@@ -139,7 +139,7 @@ export class TenancyResolver {
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<RelayConnection<AccountModel>> {
-    const principal = requireTenantPrincipal(await ctx.principal());
+    const principal = requireIdentityReader(await ctx.principal());
     if (principal.kind === 'ACCOUNT') {
       const own = await this.accountService.getAccount(principal.tenantId, principal.accountId);
       const items = own && !after ? [own] : [];
