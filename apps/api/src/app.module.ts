@@ -50,7 +50,8 @@ import { PROBE_REDIS } from './http/probe-redis';
     {
       provide: PROBE_REDIS,
       inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => createRedis(c.redisUrl, { failFast: true }),
+      useFactory: (c: AppConfig) =>
+        createRedis(c.redisUrl, { failFast: true, commandTimeoutMs: 1_000 }),
     },
     {
       provide: JobProducer,

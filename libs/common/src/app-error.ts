@@ -10,6 +10,8 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
   THROTTLED = 'THROTTLED',
+  /** A dependency (Postgres, Redis) is unreachable for now: the same request may be retried. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -38,6 +40,11 @@ export class AppError extends Error {
   }
   static forbidden(message: string): AppError {
     return new AppError(ErrorCode.FORBIDDEN, message);
+  }
+  static unavailable(
+    message = 'The service is briefly unable to reach its data store; retry the request',
+  ): AppError {
+    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, message);
   }
   static unauthenticated(
     message = 'A valid API key is required: send Authorization: Bearer <key>',

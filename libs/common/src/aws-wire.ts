@@ -1,4 +1,5 @@
 import { AppError, assertUnreachable, ErrorCode } from './app-error';
+import { isDependencyFailure } from './dependency-failure';
 
 /** An error in the AWS JSON protocol: `{"__type": type, "message": message}` with this status. */
 export class AwsProtocolError extends Error {
@@ -17,7 +18,9 @@ export function toAwsError(error: unknown): AwsProtocolError {
     return error;
   }
   if (!(error instanceof AppError)) {
-    return new AwsProtocolError('InternalServerException', 'An internal error occurred', 500);
+    return isDependencyFailure(error)
+      ? toAwsError(AppError.unavailable())
+      : new AwsProtocolError('InternalServerException', 'An internal error occurred', 500);
   }
   switch (error.code) {
     case ErrorCode.BAD_USER_INPUT:
@@ -38,6 +41,9 @@ export function toAwsError(error: unknown): AwsProtocolError {
         'The security token included in the request is invalid.',
         403,
       );
+    case ErrorCode.SERVICE_UNAVAILABLE:
+      // Not in Proton's model, so the SDKs see an unmodelled 503, which they retry as transient.
+      return new AwsProtocolError('ServiceUnavailableException', error.message, 503);
     case ErrorCode.INTERNAL_SERVER_ERROR:
       return new AwsProtocolError('InternalServerException', 'An internal error occurred', 500);
     default:

@@ -9,3 +9,4 @@ export * from './aws-wire';
 export * from './aws-validation';
 export * from './graphql/tags';
 export * from './group';
+export * from './dependency-failure';

@@ -34,6 +34,7 @@ const schema = z.object({
   WORKER_METRICS_PORT: int(9464).pipe(z.number().max(65535)),
   AUTH_CACHE_TTL_MS: int(10_000, 0).pipe(z.number().max(300_000)),
   AUTH_CACHE_MAX: int(100_000, 1),
+  THROTTLE_FALLBACK_PROCESSES: int(0, 0).pipe(z.number().max(10_000)),
 });
 
 export interface AppConfig {
@@ -72,6 +73,12 @@ export interface AppConfig {
   authCacheTtlMs: number;
   /** How many resolved credentials one process keeps. */
   authCacheMax: number;
+  /**
+   * While Redis is unreachable each API process enforces 1/N of every rate limit on its own: N
+   * API processes share the load (default API_PROCESSES; set it to all processes behind the
+   * load balancer).
+   */
+  throttleFallbackProcesses: number;
   /** The repository (or image) root: prisma/migrations is read from here. */
   workspaceRoot: string;
   dataDir: string;
@@ -126,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: c.WORKER_METRICS_PORT,
     authCacheTtlMs: c.AUTH_CACHE_TTL_MS,
     authCacheMax: c.AUTH_CACHE_MAX,
+    throttleFallbackProcesses: c.THROTTLE_FALLBACK_PROCESSES || c.API_PROCESSES,
     workspaceRoot: workspaceRoot(),
     dataDir,
   };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { SystemDatabase } from '@accountlink/db';
-import { JobProducer } from '@accountlink/jobs';
+import { JobProducer, REDIS_RETRY_MAX_MS } from '@accountlink/jobs';
 import { Redis } from 'ioredis';
 import { EventMessage } from './event-message';
 import { eventChannel, jobsForEvents } from './event-routing';
@@ -8,6 +8,12 @@ import { OutboxRepository } from './repositories/outbox.repository';
 
 const BATCH = 500;
 const PUBLISH_TIMEOUT_MS = 10_000;
+/**
+ * When Redis comes back after an outage, how long the relay holds the backlog: every API
+ * process's subscriber connection retries at least this often (createRedis) and resubscribes on
+ * connecting, so the events of the outage reach the subscriptions that stayed open.
+ */
+const RESUBSCRIBE_GRACE_MS = REDIS_RETRY_MAX_MS + 500;
 
 export interface RelayStats {
   relayed: number;
@@ -27,6 +33,8 @@ export class OutboxRelay {
   /** Set by every NOTIFY, also one that arrives while a batch is being relayed. */
   private notified = false;
   private loop: Promise<void> | null = null;
+  /** Set when a batch failed because Redis was unreachable. */
+  private redisWasDown = false;
   readonly stats: RelayStats = { relayed: 0, failures: 0 };
 
   constructor(
@@ -95,6 +103,16 @@ export class OutboxRelay {
     let backoff = 0;
     while (this.running) {
       try {
+        if (this.redisWasDown && this.publisher.status === 'ready') {
+          this.logger.log(
+            `Redis is back: relaying the backlog in ${RESUBSCRIBE_GRACE_MS} ms, once the API processes have resubscribed`,
+          );
+          // Not this.sleep: every commit's NOTIFY would cut it short. Only stop() ends it early.
+          for (let waited = 0; waited < RESUBSCRIBE_GRACE_MS && this.running; waited += 100) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          this.redisWasDown = false;
+        }
         this.notified = false;
         const relayed = await this.relayOnce();
         backoff = 0;
@@ -114,6 +132,7 @@ export class OutboxRelay {
         }
       } catch (error) {
         this.stats.failures += 1;
+        this.redisWasDown ||= this.publisher.status !== 'ready';
         backoff = Math.min(backoff === 0 ? 250 : backoff * 2, 5_000);
         this.logger.warn(
           `outbox relay failed, retrying in ${backoff} ms: ${(error as Error).message}`,

@@ -58,6 +58,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly throttleLocalDecisions = new Counter({
+    name: 'accountlink_throttle_local_decisions_total',
+    help: 'Rate-limit decisions this process made alone because Redis was unreachable',
+    registers: [this.registry],
+  });
+
+  readonly redisOutages = new Counter({
+    name: 'accountlink_redis_outages_total',
+    help: 'Redis outages a component of this process went through (counted when each began)',
+    labelNames: ['component'] as const,
+    registers: [this.registry],
+  });
+
   constructor(readonly processName: string) {
     this.registry.setDefaultLabels({ process: processName });
     collectDefaultMetrics({ register: this.registry });

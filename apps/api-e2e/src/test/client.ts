@@ -26,6 +26,8 @@ export interface CallOptions {
   token?: string;
   region?: string;
   headers?: Record<string, string>;
+  /** Another API than the shared test stack's (the fault suite's own stack). */
+  url?: string;
 }
 
 export async function gql<T = Record<string, unknown>>(
@@ -33,7 +35,7 @@ export async function gql<T = Record<string, unknown>>(
   variables: Record<string, unknown> = {},
   options: CallOptions = {},
 ): Promise<GqlResponse<T>> {
-  const res = await fetch(`${apiUrl()}/graphql`, {
+  const res = await fetch(`${options.url ?? apiUrl()}/graphql`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -145,7 +147,7 @@ export async function createRole(
 /** A graphql-ws client speaking to the API, authenticated through connection params. */
 export function wsClient(options: CallOptions): Client {
   return createClient({
-    url: `${apiUrl().replace('http', 'ws')}/graphql`,
+    url: `${(options.url ?? apiUrl()).replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),

@@ -26,10 +26,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts one built app (`api` or `worker`) as a child process, logging to .data/e2e-logs. */
-export function spawnApp(app: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+export function spawnApp(
+  app: 'api' | 'worker',
+  env: Record<string, string>,
+  logName: string = app,
+): ChildProcess {
   const logs = join(ROOT, '.data', 'e2e-logs');
   mkdirSync(logs, { recursive: true });
-  const out = createWriteStream(join(logs, `${app}.log`), { flags: 'a' });
+  const out = createWriteStream(join(logs, `${logName}.log`), { flags: 'a' });
   const child = spawn(
     process.execPath,
     [

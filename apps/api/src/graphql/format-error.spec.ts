@@ -36,6 +36,16 @@ describe('formatError', () => {
     });
   });
 
+  it('answers an unreachable dependency as retryable SERVICE_UNAVAILABLE, without its address', () => {
+    const error = wrap(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' }),
+    );
+    const formatted = formatError(error.toJSON(), error);
+    expect(formatted.extensions).toEqual({ code: ErrorCode.SERVICE_UNAVAILABLE });
+    expect(formatted.message).toMatch(/retry/);
+    expect(formatted.message).not.toContain('127.0.0.1');
+  });
+
   it("maps Apollo's request errors to BAD_USER_INPUT, keeping the reason", () => {
     const error = new GraphQLError('Cannot query field "x"', {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },

@@ -1,9 +1,19 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
-import { AppError, ErrorCode } from '@accountlink/common';
+import { AppError, ErrorCode, isDependencyFailure } from '@accountlink/common';
 import { GraphQLFormattedError } from 'graphql';
 
 const logger = new Logger('GraphQL');
+
+/** During an outage every request fails alike: one line per 10 s says so. */
+let lastUnavailableLog = 0;
+function logUnavailable(error: Error): void {
+  const now = Date.now();
+  if (now - lastUnavailableLog >= 10_000) {
+    lastUnavailableLog = now;
+    logger.warn(`dependency unavailable (answered SERVICE_UNAVAILABLE): ${error.message}`);
+  }
+}
 
 /** Apollo's own request-level codes, all of which are the caller's fault. */
 const CLIENT_CODES = new Set([
@@ -18,7 +28,8 @@ const CLIENT_CODES = new Set([
 
 /**
  * The one mapper from errors to GraphQL errors: domain errors keep their code and message, the
- * caller's GraphQL mistakes become BAD_USER_INPUT, and anything else is logged and answered as
+ * caller's GraphQL mistakes become BAD_USER_INPUT, a dependency that could not be reached is
+ * SERVICE_UNAVAILABLE (retryable), and anything else is logged and answered as
  * INTERNAL_SERVER_ERROR with no stack, SQL or other detail.
  */
 export function formatError(
@@ -41,6 +52,11 @@ export function formatError(
       message: formatted.message,
       extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code },
     };
+  }
+  if (isDependencyFailure(original)) {
+    const unavailable = AppError.unavailable();
+    logUnavailable(original as Error);
+    return { ...base, message: unavailable.message, extensions: { code: unavailable.code } };
   }
   logger.error(
     `unexpected error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
