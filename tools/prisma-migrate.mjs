@@ -24,6 +24,16 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (...a) => console.error('[migrate]', ...a);
 
+// The engine reports a Rust panic's message here before it throws; without it the panic's own
+// message is lost behind "Cannot read properties of undefined (reading 'set_message')".
+globalThis.PRISMA_WASM_PANIC_REGISTRY = {
+  message: '',
+  set_message(message) {
+    this.message = message;
+    process.stderr.write(`[migrate] schema engine panic: ${message}\n`);
+  },
+};
+
 async function loadEngine() {
   const runtime = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));

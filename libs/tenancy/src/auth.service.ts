@@ -63,8 +63,8 @@ export class AuthService {
 }
 
 /**
- * Whom a key acts for, from its kind; a row whose kind and subject disagree (which the table's
- * CHECK forbids) is refused rather than read as the most powerful kind.
+ * Whom a key acts for, from its kind; a row whose kind and subject disagree (which the trigger
+ * api_keys_kind_subject_check forbids) is refused rather than read as the most powerful kind.
  */
 export function principalOf(row: ApiKeyIdentityRow): Principal | null {
   const base = { tenantId: row.tenantId, tenantName: row.tenantName, keyId: row.id };

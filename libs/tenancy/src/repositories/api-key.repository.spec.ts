@@ -54,7 +54,7 @@ describe('ApiKeyRepository against the real database', () => {
     [ApiKeyKind.TENANT_ADMIN, ACCOUNT, false],
     [ApiKeyKind.TENANT_ADMIN, null, true],
   ])(
-    'refuses a %s key with account %p (and a user: %p), by the kind CHECK',
+    'refuses a %s key with account %p (and a user: %p), by the kind trigger (check_violation)',
     async (kind, accountId, withUser) => {
       const error = await insert(kind, accountId, withUser ? userId : null).catch((e) => e);
       expect(error).toBeInstanceOf(DatabaseError);
