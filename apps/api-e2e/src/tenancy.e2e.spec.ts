@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   accountKey,
+  CallOptions,
   createAccount,
   createRole,
   createTenant,
@@ -267,7 +268,7 @@ describe('identity data (accounts, roles, access keys)', () => {
   ];
   let tenant: Awaited<ReturnType<typeof createTenant>>;
   let accessKeyId: string;
-  const userKeys: Record<string, { token: string }> = {};
+  const userKeys: Record<string, CallOptions> = {};
 
   beforeAll(async () => {
     tenant = await createTenant('identity');
