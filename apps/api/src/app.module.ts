@@ -11,8 +11,10 @@ import { createRedis, JobProducer } from '@accountlink/jobs';
 import { Metrics, ObservabilityModule } from '@accountlink/observability';
 import {
   AuthService,
+  CacheInvalidations,
   CacheInvalidationSyncModule,
   TenancyModule,
+  TenantSettingsService,
   ThrottleModule,
 } from '@accountlink/tenancy';
 import { AwsJsonController } from './aws/aws-json.controller';
@@ -40,7 +42,7 @@ import { PROBE_REDIS } from './http/probe-redis';
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [TenancyModule],
-      inject: [AuthService, Metrics],
+      inject: [AuthService, Metrics, TenantSettingsService, APP_CONFIG, CacheInvalidations],
       useFactory: graphqlOptions,
     }),
   ],

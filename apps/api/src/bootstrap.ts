@@ -5,6 +5,8 @@ import { AppConfig } from '@accountlink/config';
 import { createLogger, Metrics, PinoNestLogger } from '@accountlink/observability';
 import pinoHttp from 'pino-http';
 import { AppModule } from './app.module';
+import { limitSubscriptionMessages } from './graphql/subscription-payload';
+import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { requestIdMiddleware } from './http/request-id';
 
@@ -39,11 +41,15 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   }
   app.use(httpMetricsMiddleware(app.get(Metrics)));
   app.useBodyParser('json', { limit: '1mb' });
+  app.use('/graphql', graphqlDocumentLimit(config.graphqlMaxDocumentBytes));
   // The AWS JSON protocol: SigV4 signs the exact bytes, so the body stays raw.
   app.useBodyParser('raw', {
     type: ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'],
     limit: '2mb',
   });
   app.enableShutdownHooks();
+  // The GraphQL module starts its subscription server here; its message size is bounded now.
+  await app.init();
+  limitSubscriptionMessages(app, config.graphqlWsMaxPayloadBytes);
   return app;
 }

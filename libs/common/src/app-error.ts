@@ -10,6 +10,8 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
   THROTTLED = 'THROTTLED',
+  /** A GraphQL operation over one of its limits (size, tokens, depth, aliases, cost), refused before it ran. */
+  QUERY_LIMIT_EXCEEDED = 'QUERY_LIMIT_EXCEEDED',
   /** A dependency (Postgres, Redis) is unreachable for now: the same request may be retried. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
@@ -21,6 +23,8 @@ export class AppError extends Error {
     message: string,
     /** The input field at fault, for BAD_USER_INPUT. */
     readonly field?: string,
+    /** Figures the caller can act on (a limit's name, its value, what the request had). */
+    readonly details?: Readonly<Record<string, string | number>>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -40,6 +44,9 @@ export class AppError extends Error {
   }
   static forbidden(message: string): AppError {
     return new AppError(ErrorCode.FORBIDDEN, message);
+  }
+  static queryLimit(limit: string, max: number, actual: number, message: string): AppError {
+    return new AppError(ErrorCode.QUERY_LIMIT_EXCEEDED, message, undefined, { limit, max, actual });
   }
   static unavailable(
     message = 'The service is briefly unable to reach its data store; retry the request',

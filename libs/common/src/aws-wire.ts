@@ -24,6 +24,7 @@ export function toAwsError(error: unknown): AwsProtocolError {
   }
   switch (error.code) {
     case ErrorCode.BAD_USER_INPUT:
+    case ErrorCode.QUERY_LIMIT_EXCEEDED:
       return new AwsProtocolError('ValidationException', error.message);
     case ErrorCode.FORBIDDEN:
       return new AwsProtocolError('AccessDeniedException', error.message);

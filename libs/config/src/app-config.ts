@@ -35,6 +35,11 @@ const schema = z.object({
   AUTH_CACHE_TTL_MS: int(10_000, 0).pipe(z.number().max(300_000)),
   AUTH_CACHE_MAX: int(100_000, 1),
   THROTTLE_FALLBACK_PROCESSES: int(0, 0).pipe(z.number().max(10_000)),
+  GRAPHQL_MAX_DOCUMENT_BYTES: int(65_536, 1_024).pipe(z.number().max(1_048_576)),
+  GRAPHQL_MAX_TOKENS: int(5_000, 100).pipe(z.number().max(1_000_000)),
+  GRAPHQL_WS_MAX_PAYLOAD_BYTES: int(1_048_576, 1_024).pipe(z.number().max(104_857_600)),
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
+  GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY: int(10_000, 1),
 });
 
 export interface AppConfig {
@@ -79,6 +84,16 @@ export interface AppConfig {
    * load balancer).
    */
   throttleFallbackProcesses: number;
+  /** A GraphQL document longer than this is refused before it is parsed. */
+  graphqlMaxDocumentBytes: number;
+  /** A GraphQL document with more tokens than this is refused while it is parsed. */
+  graphqlMaxTokens: number;
+  /** The largest WebSocket message the subscription server reads (connection_init included). */
+  graphqlWsMaxPayloadBytes: number;
+  /** Subscriptions one WebSocket connection may hold at once. */
+  graphqlWsMaxSubscriptionsPerConnection: number;
+  /** Subscriptions one key may hold at once in one API process. */
+  graphqlWsMaxSubscriptionsPerKey: number;
   /** The repository (or image) root: prisma/migrations is read from here. */
   workspaceRoot: string;
   dataDir: string;
@@ -134,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authCacheTtlMs: c.AUTH_CACHE_TTL_MS,
     authCacheMax: c.AUTH_CACHE_MAX,
     throttleFallbackProcesses: c.THROTTLE_FALLBACK_PROCESSES || c.API_PROCESSES,
+    graphqlMaxDocumentBytes: c.GRAPHQL_MAX_DOCUMENT_BYTES,
+    graphqlMaxTokens: c.GRAPHQL_MAX_TOKENS,
+    graphqlWsMaxPayloadBytes: c.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
+    graphqlWsMaxSubscriptionsPerConnection: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    graphqlWsMaxSubscriptionsPerKey: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY,
     workspaceRoot: workspaceRoot(),
     dataDir,
   };

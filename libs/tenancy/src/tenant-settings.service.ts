@@ -14,7 +14,16 @@ export interface TenantSettings {
   templateQuota: number;
   provisioningDelayMs: number;
   deploymentFailureRate: number;
+  graphqlMaxDepth: number;
+  graphqlMaxAliases: number;
+  graphqlMaxCost: number;
 }
+
+/** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
+export const GRAPHQL_LIMIT_DEFAULTS = { depth: 12, aliases: 30, cost: 5_000 } as const;
+
+/** How far a tenant may raise its GraphQL limits. */
+export const GRAPHQL_LIMIT_CEILINGS = { depth: 30, aliases: 1_000, cost: 1_000_000 } as const;
 
 const CACHE_MS = 5_000;
 
@@ -69,6 +78,9 @@ export class TenantSettingsService {
     checkRange('environmentQuota', patch.environmentQuota, 1, 1_000_000);
     checkRange('templateQuota', patch.templateQuota, 1, 1_000_000);
     checkRange('provisioningDelayMs', patch.provisioningDelayMs, 0, 600_000);
+    checkRange('graphqlMaxDepth', patch.graphqlMaxDepth, 1, GRAPHQL_LIMIT_CEILINGS.depth);
+    checkRange('graphqlMaxAliases', patch.graphqlMaxAliases, 0, GRAPHQL_LIMIT_CEILINGS.aliases);
+    checkRange('graphqlMaxCost', patch.graphqlMaxCost, 1, GRAPHQL_LIMIT_CEILINGS.cost);
     if (
       patch.deploymentFailureRate !== undefined &&
       !(patch.deploymentFailureRate >= 0 && patch.deploymentFailureRate <= 1)

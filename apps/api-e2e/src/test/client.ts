@@ -157,6 +157,41 @@ export function wsClient(options: CallOptions): Client {
   });
 }
 
+/**
+ * Opens a graphql-ws connection and subscribes; resolves with how the server closed the socket
+ * (code and reason) if it refused it, or null if it acknowledged the connection.
+ */
+export async function refusedConnection(
+  options: CallOptions,
+  query: string,
+  connectionParams?: Record<string, unknown>,
+): Promise<{ code: number; reason: string } | null> {
+  const client = createClient({
+    url: `${(options.url ?? apiUrl()).replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: connectionParams ?? {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    retryAttempts: 0,
+    lazy: false,
+  });
+  try {
+    return await new Promise((resolve) => {
+      client.on('connected', () => resolve(null));
+      client.on('closed', (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        resolve({ code, reason });
+      });
+      client.subscribe(
+        { query },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
 export interface Subscription<T> {
   /** Resolves when `count` events have arrived (or rejects after the timeout). */
   take(count: number, timeoutMs?: number): Promise<T[]>;

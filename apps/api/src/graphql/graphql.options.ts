@@ -3,12 +3,21 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { unwrapResolverError } from '@apollo/server/errors';
 import { AppError } from '@accountlink/common';
 import { ApolloDriverConfig } from '@nestjs/apollo';
-import { AuthService, RequestContext } from '@accountlink/tenancy';
+import { AppConfig } from '@accountlink/config';
+import {
+  AuthService,
+  CacheInvalidations,
+  GRAPHQL_LIMIT_DEFAULTS,
+  RequestContext,
+  TenantSettingsService,
+} from '@accountlink/tenancy';
 import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
-import { sharedParse, sharedSubscribe, sharedValidate } from './subscription-fanout';
+import { exceededLimit, limitsOf, measureQuery, QueryLimits } from './query-limits';
+import { SubscriptionGate } from './subscription-gate';
+import { sharedSubscribe } from './subscription-fanout';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -45,12 +54,45 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
-type GraphQLWsOptions = {
-  path: string;
-  parse: typeof sharedParse;
-  validate: typeof sharedValidate;
-  subscribe: typeof sharedSubscribe;
-};
+/**
+ * The per-operation limits (depth, aliases, cost), decided after validation and before
+ * execution: the tenant's settings, or the defaults for a request without a tenant's key.
+ */
+function queryLimitsPlugin(
+  settings: TenantSettingsService,
+  defaults: QueryLimits,
+): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+          const { ctx } = contextValue as { ctx: RequestContext };
+          const limits = await ctx.principal().then(
+            async (principal) =>
+              principal.kind === 'OPERATOR'
+                ? defaults
+                : limitsOf(await settings.get(principal.tenantId)),
+            // No valid key: the resolvers refuse it; its document still gets the default limits.
+            () => defaults,
+          );
+          const refusal = exceededLimit(
+            measureQuery(schema, document, operationName ?? undefined, request.variables),
+            limits,
+          );
+          if (refusal) {
+            throw refusal;
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * graphql-ws's options as @nestjs/graphql spreads them into useServer. Its type leaves the
+ * socket's `extra` unknown; with graphql-ws/use/ws (what it uses) it is `{ socket, request }`.
+ */
+type GraphQLWsOptions = NonNullable<ApolloDriverConfig['subscriptions']>['graphql-ws'];
 
 function formatSubscriptionResult(
   _ctx: unknown,
@@ -65,7 +107,26 @@ function formatSubscriptionResult(
   return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
 }
 
-export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDriverConfig {
+export function graphqlOptions(
+  auth: AuthService,
+  metrics: Metrics,
+  settings: TenantSettingsService,
+  config: AppConfig,
+  invalidations: CacheInvalidations,
+): ApolloDriverConfig {
+  const defaults: QueryLimits = { ...GRAPHQL_LIMIT_DEFAULTS };
+  const contextOf = (headers: Headers, requestId: string): { ctx: RequestContext } => {
+    const authorization = headers.authorization;
+    const ctx = new RequestContext(
+      () => auth.authenticate(Array.isArray(authorization) ? authorization[0] : authorization),
+      headers['x-aws-region'],
+      requestId,
+    );
+    return { ctx };
+  };
+  const gate = new SubscriptionGate(auth, settings, invalidations, config, defaults, (params) =>
+    contextOf(headersFromParams(params), 'ws'),
+  );
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -75,29 +136,32 @@ export function graphqlOptions(auth: AuthService, metrics: Metrics): ApolloDrive
     includeStacktraceInErrorResponses: false,
     formatError,
     // No HTTP cache hints are served: the cache-control plugin would only wrap every field.
-    plugins: [ApolloServerPluginCacheControlDisabled(), metricsPlugin(metrics)],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin(metrics),
+      queryLimitsPlugin(settings, defaults),
+    ],
+    // graphql-js stops parsing at this many tokens (a document's size is bounded before it).
+    parseOptions: { maxTokens: config.graphqlMaxTokens },
+    // The subscription gate parses, validates and limits documents against this schema.
+    transformSchema: (schema) => gate.useSchema(schema),
     subscriptions: {
       // Spread into graphql-ws's useServer: errors of subscription operations get the same
-      // mapping as queries and mutations (codes, no internals).
-      // The fan-out of one event to many subscribers: shared parse, validation and execution.
+      // mapping as queries and mutations (codes, no internals). The gate checks the key on
+      // connection_init and each document's limits; the fan-out of one event to many subscribers
+      // shares parse, validation and execution.
       'graphql-ws': {
         path: '/graphql',
         onNext: formatSubscriptionResult,
-        parse: sharedParse,
-        validate: sharedValidate,
+        onConnect: gate.onConnect,
+        onSubscribe: gate.onSubscribe,
+        onClose: gate.onClose,
         subscribe: sharedSubscribe,
-      } as GraphQLWsOptions,
+      } as unknown as GraphQLWsOptions,
     },
-    context: ({ req, connectionParams }: ContextArgs) => {
-      const headers: Headers = req ? req.headers : headersFromParams(connectionParams);
-      const requestId = req?.id ?? 'ws';
-      const authorization = headers.authorization;
-      const ctx = new RequestContext(
-        () => auth.authenticate(Array.isArray(authorization) ? authorization[0] : authorization),
-        headers['x-aws-region'],
-        requestId,
-      );
-      return { ctx };
-    },
+    context: ({ req, connectionParams }: ContextArgs) =>
+      req
+        ? contextOf(req.headers, req.id ?? 'unknown')
+        : contextOf(headersFromParams(connectionParams), 'ws'),
   };
 }

@@ -23,10 +23,10 @@ import { LRUCache } from 'lru-cache';
 const documents = new LRUCache<string, DocumentNode>({ max: 1_000 });
 const validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
 
-export function sharedParse(source: string): DocumentNode {
+export function sharedParse(source: string, maxTokens: number): DocumentNode {
   let document = documents.get(source);
   if (!document) {
-    document = parse(source);
+    document = parse(source, { maxTokens });
     documents.set(source, document);
   }
   return document;
@@ -75,8 +75,11 @@ function principalKey(principal: Principal): string {
 export async function sharedSubscribe(
   args: ExecutionArgs,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  // Set by the gate when it counted this subscription against its key.
+  const release = (args.contextValue as { release?: () => void }).release ?? (() => undefined);
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) {
+    release();
     return source;
   }
   const { ctx } = args.contextValue as { ctx: RequestContext };
@@ -102,14 +105,20 @@ export async function sharedSubscribe(
   const mapped: AsyncIterableIterator<ExecutionResult> = {
     async next() {
       const step = await iterator.next();
-      return step.done ? step : { done: false, value: await run(step.value) };
+      if (step.done) {
+        release();
+        return step;
+      }
+      return { done: false, value: await run(step.value) };
     },
     // Ending the subscription ends the source (and with it the event bus subscription).
     async return() {
+      release();
       await iterator.return?.();
       return { done: true, value: undefined };
     },
     async throw(error?: unknown) {
+      release();
       await iterator.return?.();
       throw error;
     },

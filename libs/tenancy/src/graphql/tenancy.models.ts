@@ -181,6 +181,17 @@ export class TenantSettingsModel {
     description: 'Share of Proton deployments the worker fails on purpose, from 0 to 1 (default 0)',
   })
   deploymentFailureRate!: number;
+  @Field(() => Int, {
+    description: 'Deepest selection an operation may have (default 12; at most 30)',
+  })
+  graphqlMaxDepth!: number;
+  @Field(() => Int, { description: 'Aliases an operation may use (default 30; at most 1000)' })
+  graphqlMaxAliases!: number;
+  @Field(() => Int, {
+    description:
+      'Cost an operation may have: one per object field, a list field its `first` (default 50) times what it selects (default 5000; at most 1000000)',
+  })
+  graphqlMaxCost!: number;
 }
 
 @InputType()
@@ -194,4 +205,7 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) templateQuota?: number | null;
   @Field(() => Int, { nullable: true }) provisioningDelayMs?: number | null;
   @Field(() => Float, { nullable: true }) deploymentFailureRate?: number | null;
+  @Field(() => Int, { nullable: true }) graphqlMaxDepth?: number | null;
+  @Field(() => Int, { nullable: true }) graphqlMaxAliases?: number | null;
+  @Field(() => Int, { nullable: true }) graphqlMaxCost?: number | null;
 }

@@ -102,6 +102,9 @@ export class TenancyResolver {
       templateQuota: input.templateQuota ?? undefined,
       provisioningDelayMs: input.provisioningDelayMs ?? undefined,
       deploymentFailureRate: input.deploymentFailureRate ?? undefined,
+      graphqlMaxDepth: input.graphqlMaxDepth ?? undefined,
+      graphqlMaxAliases: input.graphqlMaxAliases ?? undefined,
+      graphqlMaxCost: input.graphqlMaxCost ?? undefined,
     });
   }
 

@@ -13,6 +13,9 @@ export const SETTINGS_COLUMNS = [
   'templateQuota',
   'provisioningDelayMs',
   'deploymentFailureRate',
+  'graphqlMaxDepth',
+  'graphqlMaxAliases',
+  'graphqlMaxCost',
 ] as const;
 
 export type SettingsRow = Pick<Tenant, (typeof SETTINGS_COLUMNS)[number]>;

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "tenants" ADD COLUMN     "graphqlMaxAliases" INTEGER NOT NULL DEFAULT 30,
+ADD COLUMN     "graphqlMaxCost" INTEGER NOT NULL DEFAULT 5000,
+ADD COLUMN     "graphqlMaxDepth" INTEGER NOT NULL DEFAULT 12;
