@@ -42,4 +42,14 @@ describe('loadConfig', () => {
       loadConfig({ ...base, OPERATOR_TOKEN: undefined, NODE_ENV: 'production' }),
     ).toThrow(/OPERATOR_TOKEN/);
   });
+
+  it('refuses the default application-role password in production', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(() => loadConfig(production)).toThrow(/APP_DATABASE_PASSWORD: the default password/);
+    expect(
+      loadConfig({ ...production, APP_DATABASE_PASSWORD: 's3cret-app-pw' }).appDatabaseUrl,
+    ).toBe('postgresql://accountlink_app:s3cret-app-pw@127.0.0.1:5432/accountlink');
+    const url = 'postgresql://app:pw@db:5432/accountlink';
+    expect(loadConfig({ ...production, APP_DATABASE_URL: url }).appDatabaseUrl).toBe(url);
+  });
 });

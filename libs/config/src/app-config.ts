@@ -7,6 +7,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
+/** Fine for a laptop and CI; refused in production (loadConfig). */
+const DEFAULT_APP_DATABASE_PASSWORD = 'accountlink_app';
+
 /** Every setting AccountLink reads, in one validated schema. The README's table mirrors it. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -15,7 +18,7 @@ const schema = z.object({
   API_PROCESSES: int(1, 1).pipe(z.number().max(64)),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  APP_DATABASE_PASSWORD: z.string().min(8).default('accountlink_app'),
+  APP_DATABASE_PASSWORD: z.string().min(8).default(DEFAULT_APP_DATABASE_PASSWORD),
   DATABASE_POOL_SIZE: int(10, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   REDIS_PREFIX: z
@@ -123,6 +126,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     operatorTokenFile = join(dataDir, 'operator-token');
     operatorToken = readOrCreateSecret(operatorTokenFile);
+  }
+  if (
+    c.NODE_ENV === 'production' &&
+    !c.APP_DATABASE_URL &&
+    c.APP_DATABASE_PASSWORD === DEFAULT_APP_DATABASE_PASSWORD
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  APP_DATABASE_PASSWORD: the default password of the application role is refused in production; set APP_DATABASE_PASSWORD or APP_DATABASE_URL',
+    );
   }
   return {
     env: c.NODE_ENV,

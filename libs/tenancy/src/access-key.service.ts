@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
 import { AccessKey, Database } from '@accountlink/db';
-import { AccessKeyRepository } from './repositories/access-key.repository';
+import { AccessKeyRepository, AccessKeySummary } from './repositories/access-key.repository';
 import { AccountRepository } from './repositories/account.repository';
 import { CacheInvalidations } from './cache-invalidation';
 import { requireAccount } from './account.service';
@@ -16,20 +16,23 @@ export class AccessKeyService {
     private readonly invalidations: CacheInvalidations,
   ) {}
 
+  /** A new key with its secret, shown this once (the application role cannot read it back). */
   async createAccessKey(tenantId: string, accountId: string): Promise<AccessKey> {
-    return this.db.withTenant(tenantId, async (tx) => {
+    const secretAccessKey = newSecretAccessKey();
+    const row = await this.db.withTenant(tenantId, async (tx) => {
       await requireAccount(this.accounts, tx, tenantId, accountId);
       return this.keys.insert(tx, {
         accessKeyId: newAccessKeyId(),
-        secretAccessKey: newSecretAccessKey(),
+        secretAccessKey,
         tenantId,
         accountId,
       });
     });
+    return { ...row, secretAccessKey };
   }
 
   /** Effective on every API instance within a second, like revoking an API key. */
-  async deleteAccessKey(tenantId: string, accessKeyId: string): Promise<AccessKey> {
+  async deleteAccessKey(tenantId: string, accessKeyId: string): Promise<AccessKeySummary> {
     const deleted = await this.db.withTenant(tenantId, async (tx) => {
       const row = await this.keys.delete(tx, tenantId, accessKeyId);
       if (!row) {
@@ -41,7 +44,7 @@ export class AccessKeyService {
     return deleted;
   }
 
-  async listAccessKeys(tenantId: string, accountId: string): Promise<AccessKey[]> {
+  async listAccessKeys(tenantId: string, accountId: string): Promise<AccessKeySummary[]> {
     return this.db.withTenant(tenantId, (tx) => this.keys.list(tx, tenantId, accountId, 1000));
   }
 }

@@ -12,7 +12,7 @@ export function apiUrl(): string {
 
 export interface GqlError {
   message: string;
-  extensions?: { code?: string; field?: string };
+  extensions?: { code?: string; field?: string; [key: string]: unknown };
 }
 
 export interface GqlResponse<T> {

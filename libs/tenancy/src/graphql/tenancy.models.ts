@@ -105,7 +105,7 @@ export class AccessKeyModel {
   @Field() accountId!: string;
   @Field() createdAt!: Date;
 
-  static from(row: AccessKey): AccessKeyModel {
+  static from(row: Pick<AccessKey, 'accessKeyId' | 'accountId' | 'createdAt'>): AccessKeyModel {
     return { accessKeyId: row.accessKeyId, accountId: row.accountId, createdAt: row.createdAt };
   }
 }
