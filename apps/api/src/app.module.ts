@@ -24,6 +24,7 @@ import { ResourceTagsResolver } from './graphql/resource-tags.resolver';
 import { HealthController } from './http/health.controller';
 import { MetricsController } from './http/metrics.controller';
 import { PROBE_REDIS } from './http/probe-redis';
+import { RequestShares, RequestSharesModule } from './http/request-shares';
 
 /** The API process: a composition root that owns nothing but wiring. */
 @Module({
@@ -39,10 +40,18 @@ import { PROBE_REDIS } from './http/probe-redis';
     ProtonApiModule,
     CodeCatalystModule,
     ThrottleModule,
+    RequestSharesModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [TenancyModule],
-      inject: [AuthService, Metrics, TenantSettingsService, APP_CONFIG, CacheInvalidations],
+      imports: [TenancyModule, RequestSharesModule],
+      inject: [
+        AuthService,
+        Metrics,
+        TenantSettingsService,
+        APP_CONFIG,
+        CacheInvalidations,
+        RequestShares,
+      ],
       useFactory: graphqlOptions,
     }),
   ],

@@ -6,9 +6,14 @@ import { createLogger, Metrics, PinoNestLogger } from '@accountlink/observabilit
 import pinoHttp from 'pino-http';
 import { AppModule } from './app.module';
 import { limitSubscriptionMessages } from './graphql/subscription-payload';
+import { bodyTooLarge } from './http/body-too-large';
 import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { requestIdMiddleware } from './http/request-id';
+
+/** The largest request bodies read, in bytes: a GraphQL request, an AWS JSON request. */
+const GRAPHQL_BODY_LIMIT = 1_048_576;
+const AWS_BODY_LIMIT = 2_097_152;
 
 /**
  * Builds the API exactly as production runs it; `main.ts` and the end-to-end tests both use it,
@@ -40,13 +45,14 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     );
   }
   app.use(httpMetricsMiddleware(app.get(Metrics)));
-  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('json', { limit: GRAPHQL_BODY_LIMIT });
   app.use('/graphql', graphqlDocumentLimit(config.graphqlMaxDocumentBytes));
   // The AWS JSON protocol: SigV4 signs the exact bytes, so the body stays raw.
   app.useBodyParser('raw', {
     type: ['application/x-amz-json-1.0', 'application/x-amz-json-1.1'],
-    limit: '2mb',
+    limit: AWS_BODY_LIMIT,
   });
+  app.use(bodyTooLarge(GRAPHQL_BODY_LIMIT, AWS_BODY_LIMIT));
   app.enableShutdownHooks();
   // The GraphQL module starts its subscription server here; its message size is bounded now.
   await app.init();

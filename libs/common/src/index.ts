@@ -10,3 +10,5 @@ export * from './aws-validation';
 export * from './graphql/tags';
 export * from './group';
 export * from './dependency-failure';
+export * from './json-shape';
+export * from './tenant-shares';

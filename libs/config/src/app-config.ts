@@ -20,6 +20,8 @@ const schema = z.object({
   APP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   APP_DATABASE_PASSWORD: z.string().min(8).default(DEFAULT_APP_DATABASE_PASSWORD),
   DATABASE_POOL_SIZE: int(10, 1),
+  DATABASE_TENANT_SHARE: int(0, 0),
+  API_TENANT_CONCURRENCY: int(32, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   REDIS_PREFIX: z
     .string()
@@ -57,6 +59,10 @@ export interface AppConfig {
   appDatabaseUrl: string;
   appDatabasePassword: string;
   databasePoolSize: number;
+  /** Connections of the pool one tenant may hold at once (default: half the pool). */
+  databaseTenantShare: number;
+  /** Requests of one tenant an API process works on at once; the tenant's others wait their turn. */
+  apiTenantConcurrency: number;
   redisUrl: string;
   /** Prefix of every Redis key, queue and channel, so two deployments can share one Redis. */
   redisPrefix: string;
@@ -145,6 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     appDatabaseUrl: c.APP_DATABASE_URL ?? deriveAppUrl(c.DATABASE_URL, c.APP_DATABASE_PASSWORD),
     appDatabasePassword: c.APP_DATABASE_PASSWORD,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    apiTenantConcurrency: c.API_TENANT_CONCURRENCY,
+    databaseTenantShare: Math.min(
+      c.DATABASE_POOL_SIZE,
+      c.DATABASE_TENANT_SHARE || Math.ceil(c.DATABASE_POOL_SIZE / 2),
+    ),
     redisUrl: c.REDIS_URL,
     redisPrefix: c.REDIS_PREFIX,
     operatorToken,

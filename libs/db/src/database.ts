@@ -15,6 +15,7 @@ import { escapeLiteral, Pool, PoolClient, PoolConfig, QueryResult as PgResult } 
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import type { DB } from './generated/kysely/types';
 import { literal } from './sql-literal';
+import { TenantShares } from '@accountlink/common';
 
 /**
  * The handle repositories receive: a Kysely instance bound to one connection inside one tenant
@@ -232,8 +233,12 @@ export class TenantDatabase {
   protected readonly kysely: Kysely<DB>;
   private readonly dialect: PostgresDialect;
 
-  constructor(poolConfig: PoolConfig) {
+  /** Set for the runtime database: each tenant's share of the pool (fairness between tenants). */
+  private readonly shares: TenantShares | null;
+
+  constructor(poolConfig: PoolConfig, tenantShare?: number) {
     this.pool = new Pool(poolConfig);
+    this.shares = tenantShare ? new TenantShares(tenantShare) : null;
     // An idle connection dropped by the server is replaced on the next checkout; the query that
     // needs it reports any real outage. Without a listener the error would crash the process.
     this.pool.on('error', () => undefined);
@@ -250,7 +255,7 @@ export class TenantDatabase {
     fn: (tx: Tx) => Promise<T>,
     options: TenantTxOptions = {},
   ): Promise<T> {
-    return this.run(beginTenantSql(tenantId, options), false, fn);
+    return this.inShare(tenantId, () => this.run(beginTenantSql(tenantId, options), false, fn));
   }
 
   /**
@@ -259,7 +264,20 @@ export class TenantDatabase {
    * A second statement is refused (it would run without the tenant set).
    */
   async readTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(tenantSettingSql(tenantId), true, fn);
+    return this.inShare(tenantId, () => this.run(tenantSettingSql(tenantId), true, fn));
+  }
+
+  /** Runs `work` within the tenant's share of the pool, if shares are set. */
+  private async inShare<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    if (!this.shares) {
+      return work();
+    }
+    const release = await this.shares.acquire(tenantId);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   protected async run<T>(prelude: string, single: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -358,14 +376,17 @@ export class Database extends TenantDatabase implements OnModuleDestroy {
   private readonly logger = new Logger(Database.name);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({
-      connectionString: config.appDatabaseUrl,
-      max: config.databasePoolSize,
-      application_name: 'accountlink',
-      // As long as a checkout may wait, and a transaction left idle by a bug is ended by the server.
-      connectionTimeoutMillis: 5_000,
-      options: '-c idle_in_transaction_session_timeout=15000',
-    });
+    super(
+      {
+        connectionString: config.appDatabaseUrl,
+        max: config.databasePoolSize,
+        application_name: 'accountlink',
+        // As long as a checkout may wait, and a transaction left idle by a bug is ended by the server.
+        connectionTimeoutMillis: 5_000,
+        options: '-c idle_in_transaction_session_timeout=15000',
+      },
+      config.databaseTenantShare,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Logger, Post, Req, Res } from '@nestjs/common';
-import { AwsProtocolError, toAwsError, WireInput } from '@accountlink/common';
+import { AwsProtocolError, WireInput, jsonShapeProblem, toAwsError } from '@accountlink/common';
 import { ProtonOperations } from '@accountlink/proton';
 import { AwsAuthService, ThrottleService } from '@accountlink/tenancy';
 import type { Request, Response } from 'express';
+import { RequestShares } from '../http/request-shares';
 
 const PROTON_TARGET = 'AwsProton20200720';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -20,6 +21,7 @@ export class AwsJsonController {
     private readonly auth: AwsAuthService,
     private readonly throttle: ThrottleService,
     private readonly proton: ProtonOperations,
+    private readonly shares: RequestShares,
   ) {}
 
   @Post('/')
@@ -43,15 +45,22 @@ export class AwsJsonController {
         );
       }
       await this.throttle.check(identity.tenantId, identity.accountId);
-      const output = await operation(
-        {
-          tenantId: identity.tenantId,
-          accountId: identity.accountId,
-          region: identity.region,
-          actor: `account:${identity.accountId} (${identity.accessKeyId})`,
-        },
-        new WireInput(parseBody(body)),
-      );
+      // The tenant's turn (RequestShares) lasts until its operation has answered.
+      const release = await this.shares.acquire(identity.tenantId);
+      let output: unknown;
+      try {
+        output = await operation(
+          {
+            tenantId: identity.tenantId,
+            accountId: identity.accountId,
+            region: identity.region,
+            actor: `account:${identity.accountId} (${identity.accessKeyId})`,
+          },
+          new WireInput(parseBody(body)),
+        );
+      } finally {
+        release();
+      }
       res.status(200).type(CONTENT_TYPE).send(JSON.stringify(output));
     } catch (error) {
       const wire = toAwsError(error);
@@ -66,9 +75,19 @@ export class AwsJsonController {
   }
 }
 
+/**
+ * Proton's inputs nest a few levels (tags: a list of objects) and its lists hold at most
+ * hundreds; bounded before JSON.parse, so a hostile body costs one linear scan.
+ */
+const BODY_SHAPE = { maxDepth: 32, maxMembers: 1_000 };
+
 function parseBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) {
     return {};
+  }
+  const problem = jsonShapeProblem(body, BODY_SHAPE);
+  if (problem) {
+    throw new AwsProtocolError('ValidationException', problem);
   }
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));

@@ -17,6 +17,7 @@ import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
 import { exceededLimit, limitsOf, measureQuery, QueryLimits } from './query-limits';
 import { SubscriptionGate } from './subscription-gate';
+import { RequestShares } from '../http/request-shares';
 import { sharedSubscribe } from './subscription-fanout';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -61,10 +62,16 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
 function queryLimitsPlugin(
   settings: TenantSettingsService,
   defaults: QueryLimits,
+  shares: RequestShares,
 ): ApolloServerPlugin {
   return {
     async requestDidStart() {
+      let release: (() => void) | null = null;
       return {
+        // The tenant's turn ends with its response (RequestShares).
+        async willSendResponse() {
+          release?.();
+        },
         async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           const { ctx } = contextValue as { ctx: RequestContext };
           const limits = await ctx.principal().then(
@@ -81,6 +88,10 @@ function queryLimitsPlugin(
           );
           if (refusal) {
             throw refusal;
+          }
+          const principal = await ctx.principal().catch(() => null);
+          if (principal && principal.kind !== 'OPERATOR') {
+            release = await shares.acquire(principal.tenantId);
           }
         },
       };
@@ -113,6 +124,7 @@ export function graphqlOptions(
   settings: TenantSettingsService,
   config: AppConfig,
   invalidations: CacheInvalidations,
+  shares: RequestShares,
 ): ApolloDriverConfig {
   const defaults: QueryLimits = { ...GRAPHQL_LIMIT_DEFAULTS };
   const contextOf = (headers: Headers, requestId: string): { ctx: RequestContext } => {
@@ -139,7 +151,7 @@ export function graphqlOptions(
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
-      queryLimitsPlugin(settings, defaults),
+      queryLimitsPlugin(settings, defaults, shares),
     ],
     // graphql-js stops parsing at this many tokens (a document's size is bounded before it).
     parseOptions: { maxTokens: config.graphqlMaxTokens },
