@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { accountKey, CallOptions, createAccount, createTenant, fails, ok } from './test/client';
+import {
+  accountKey,
+  CallOptions,
+  createAccount,
+  createTenant,
+  fails,
+  ok,
+  subscribe,
+} from './test/client';
 import { ACCEPT, ACCOUNT, REQUEST, request, World, world } from './test/codecatalyst';
 import { count, expireDueConnections, ownerPool } from './test/db';
 import { waitUntil } from './test/proton';
@@ -463,7 +471,9 @@ describe('CodeCatalyst account connections: IAM roles', () => {
         { c: pending.id, r: `arn:aws:iam::${ACCOUNT}:role/X` },
         await other.account(),
       ),
-    ).toMatchObject({ code: 'CONFLICT' });
+      // A pending request does not exist for its account until it uses the token (this was
+      // CONFLICT, which revealed the request).
+    ).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -586,5 +596,73 @@ describe('CodeCatalyst billing and removing connections', () => {
     }>(SPACE_BILLING, { id: w.spaceId }, w.admin);
     expect(space.space).toEqual({ tier: 'FREE', billingConnection: null, accountConnections: [] });
     expect(await count('connection_iam_roles', '"connectionId" = $1', [id])).toBe(0);
+  });
+});
+
+describe('CodeCatalyst: the account learns of a request only through its token', () => {
+  const DELETE = 'mutation($c: ID!) { deleteAccountConnection(connectionId: $c) { id status } }';
+  const CHANGED = 'subscription { accountConnectionChanged { kind connection { id status } } }';
+
+  it('cannot get, list, delete or hear of a pending request, nor of one that expired unused', async () => {
+    const w = await world();
+    const account = await w.account();
+    const events = await subscribe<{ accountConnectionChanged: { kind: string } }>(
+      account,
+      CHANGED,
+    );
+    try {
+      const { id, token } = await request(w);
+      expect(await ok(GET, { id }, account)).toEqual({ accountConnection: null });
+      expect(await ok(GET, { id }, w.admin)).toMatchObject({ accountConnection: { id } });
+      expect(await fails(DELETE, { c: id }, account)).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await count('account_connections', '"id" = $1', [id])).toBe(1);
+      expect(await fails(LIST_PENDING, { s: w.spaceId }, account)).toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      const listed = await ok<{ accountConnections: { edges: { node: { id: string } }[] } }>(
+        LIST,
+        { s: w.spaceId },
+        account,
+      );
+      expect(listed.accountConnections.edges).toEqual([]);
+
+      // Expired unused (another account's request): still the space's alone.
+      const SECOND = '444455556666';
+      await createAccount(w.tenant, SECOND);
+      const second = { ...(await accountKey(w.tenant, SECOND)), region: 'us-west-2' };
+      const lapsed = await ok<{ requestAccountConnection: { connection: { id: string } } }>(
+        REQUEST,
+        { input: { spaceId: w.spaceId, accountId: SECOND, displayName: 'Lapsed' } },
+        w.admin,
+      );
+      const lapsedId = lapsed.requestAccountConnection.connection.id;
+      await ownerPool.query(
+        `UPDATE "account_connections" SET "expiresAt" = now() - interval '1 second' WHERE "id" = $1`,
+        [lapsedId],
+      );
+      await expireDueConnections(ownerPool);
+      expect(await ok(GET, { id: lapsedId }, w.admin)).toMatchObject({
+        accountConnection: { status: 'EXPIRED' },
+      });
+      expect(await ok(GET, { id: lapsedId }, second)).toEqual({ accountConnection: null });
+      const all = await ok<{ accountConnections: { edges: unknown[] } }>(
+        LIST,
+        { s: w.spaceId },
+        second,
+      );
+      expect(all.accountConnections.edges).toEqual([]);
+
+      // With the token it answers, and from then on the connection is its own.
+      await ok(ACCEPT, { t: token }, account);
+      expect(await ok(GET, { id }, account)).toMatchObject({
+        accountConnection: { id, status: 'VERIFIED' },
+      });
+      const [first] = await events.take(1);
+      expect(first?.accountConnectionChanged.kind).toBe('VERIFIED');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(events.received.map((e) => e.accountConnectionChanged.kind)).toEqual(['VERIFIED']);
+    } finally {
+      await events.close();
+    }
   });
 });

@@ -142,16 +142,22 @@ describe('CodeCatalyst connection tags (TagResource, UntagResource, ListTagsForR
 
   it('lets the account tag a connection only once it has answered the request', async () => {
     const w = await world();
-    const { id } = await request(w);
+    const { id, token } = await request(w);
     const arn = `arn:aws:codecatalyst:us-west-2:${ACCOUNT}:/connections/${id}`;
     const account = await w.account();
     const refused = await fails(TAG, { arn, tags: [{ key: 'k', value: 'v' }] }, account);
-    expect(refused.code).toBe('CONFLICT');
+    // Before it has the token, the account is told nothing exists (it used to be CONFLICT,
+    // which told it that a request was pending).
+    expect(refused.code).toBe('NOT_FOUND');
     // The space's managers may label their own pending request.
     await ok(TAG, { arn, tags: [{ key: 'k', value: 'v' }] }, w.admin);
+    expect((await fails(TAGS, { arn }, account)).code).toBe('NOT_FOUND');
+    // Once it has verified the request, the connection, and its tags, are the account's too.
+    await ok(ACCEPT, { t: token }, account);
     expect(
       (await ok<{ tagsForResource: unknown[] }>(TAGS, { arn }, account)).tagsForResource,
     ).toEqual([{ key: 'k', value: 'v' }]);
+    await ok(TAG, { arn, tags: [{ key: 'team', value: 'payments' }] }, account);
   });
 
   it('drops the tags with the connection', async () => {
@@ -177,7 +183,7 @@ const CHANGED = `subscription($s: ID, $c: ID) { accountConnectionChanged(spaceId
   eventId kind actor roleArn connection { id spaceId status history { to } } } }`;
 
 describe('CodeCatalyst subscription accountConnectionChanged', () => {
-  it("delivers every change to the space's administrators and power users and the account, nobody else", async () => {
+  it("delivers every change to the space's administrators and power users, and those after its answer to the account; nobody else", async () => {
     const w = await world();
     await createAccount(w.tenant, '444455556666');
     const otherAccount = { ...(await accountKey(w.tenant, '444455556666')), region: 'us-west-2' };
@@ -231,9 +237,11 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
       await ok(DELETE, { id }, w.admin);
       kinds.push('TAGS_CHANGED', 'BILLING_AUTHORIZATION_CHANGED', 'DELETED');
 
-      for (const sub of Object.values(audience)) {
-        const changes = (await sub.take(kinds.length)).map((c) => c.accountConnectionChanged);
-        expect(changes.map((c) => c.kind)).toEqual(kinds);
+      for (const [who, sub] of Object.entries(audience)) {
+        // The account learns of the request through the token only: not from a REQUESTED event.
+        const expected = who === 'account' ? kinds.filter((k) => k !== 'REQUESTED') : kinds;
+        const changes = (await sub.take(expected.length)).map((c) => c.accountConnectionChanged);
+        expect(changes.map((c) => c.kind)).toEqual(expected);
         expect(new Set(changes.map((c) => c.connection.id))).toEqual(new Set([id]));
         expect(sub.errors).toEqual([]);
       }
@@ -280,8 +288,9 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
         { s: w.spaceId, u: w.userIds.power },
         w.admin,
       );
-      const listeners = [limitedSub, outsiderSub, audience.admin, audience.account];
+      const listeners = [limitedSub, outsiderSub, audience.admin];
       const before = listeners.map((sub) => sub.received.length);
+      const accountBefore = audience.account.received.length;
       const next = await request(w);
       for (const [i, sub] of listeners.entries()) {
         const last = (await sub.take((before[i] ?? 0) + 1)).at(-1);
@@ -292,6 +301,7 @@ describe('CodeCatalyst subscription accountConnectionChanged', () => {
       }
       await new Promise((r) => setTimeout(r, 300));
       expect(audience.power.received).toHaveLength(kinds.length);
+      expect(audience.account.received).toHaveLength(accountBefore);
     } finally {
       await Promise.all([...Object.values(audience), ...nobody].map((s) => s.close()));
     }

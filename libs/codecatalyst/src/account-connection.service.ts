@@ -21,6 +21,7 @@ import type { Updateable } from 'kysely';
 import { findVisibleConnection } from './connection-access';
 import { CONNECTION_MANAGER_ROLES, connectionEvent } from './connection-events';
 import {
+  accountKnowsOf,
   AccountConnectionStatus,
   checkRequest,
   isVerifiable,
@@ -293,7 +294,13 @@ export class AccountConnectionService {
     const statuses = listedStatuses(pending);
     switch (principal.kind) {
       case 'ACCOUNT':
-        return { kind: 'FILTERED', spaceId, accountId: principal.accountId, statuses };
+        // Its own, and of those only the ones it has answered (a pending list is empty).
+        return {
+          kind: 'FILTERED',
+          spaceId,
+          accountId: principal.accountId,
+          statuses: statuses.filter(accountKnowsOf),
+        };
       case 'TENANT_ADMIN':
         return spaceId
           ? { kind: 'FILTERED', spaceId, accountId: null, statuses }
@@ -329,6 +336,9 @@ export class AccountConnectionService {
       case 'TENANT':
         return this.connections.pageOfTenant(tx, tenantId, after, limit);
       case 'FILTERED':
+        if (filter.statuses.length === 0) {
+          return Promise.resolve([]);
+        }
         return this.connections.page(tx, {
           tenantId,
           spaceId: filter.spaceId,

@@ -1,6 +1,7 @@
 import type { TenantPrincipal } from '@accountlink/common';
 import type { Space } from '@accountlink/db';
 import type { DomainEvent, DomainEventType } from '@accountlink/events';
+import { accountKnowsOf, AccountConnectionStatus } from './domain/connection-rules';
 import type { AccountConnectionRow } from './repositories/account-connection.repository';
 
 /** The space roles that follow a space's connections (the audience of its connection events). */
@@ -55,7 +56,10 @@ export function connectionEvent(
     type,
     aggregateType: 'AccountConnection',
     aggregateId: connection.id,
-    accountIds: [connection.accountId],
+    // The account hears of its connection only once it has answered the request (the token).
+    accountIds: accountKnowsOf(connection.status as AccountConnectionStatus)
+      ? [connection.accountId]
+      : [],
     userIds: [...managerIds],
     payload: { connectionId: connection.id, actor, ...details, connection: snapshotOf(connection) },
   };

@@ -1,5 +1,7 @@
 import { AppError, ErrorCode } from '@accountlink/common';
 import {
+  AccountConnectionStatus,
+  canSeeConnection,
   checkRequest,
   connectionArn,
   isVerifiable,
@@ -86,5 +88,23 @@ describe('account connection rules', () => {
     ]) {
       expect(parseConnectionArn(arn)).toBeNull();
     }
+  });
+});
+
+describe('who sees a connection', () => {
+  const tenant = { tenantId: 't', tenantName: 'acme', keyId: 'k' };
+  const account = { kind: 'ACCOUNT' as const, ...tenant, accountId: '111111111111' };
+  const other = { ...account, accountId: '222222222222' };
+
+  it.each<[AccountConnectionStatus, boolean]>([
+    ['PENDING_VERIFICATION', false],
+    ['EXPIRED', false],
+    ['VERIFIED', true],
+    ['REJECTED', true],
+  ])('its account sees a %s connection: %p (only once it has used the token)', (status, seen) => {
+    const connection = { accountId: '111111111111', status };
+    expect(canSeeConnection(account, connection, null)).toBe(seen);
+    expect(canSeeConnection(other, connection, null)).toBe(false);
+    expect(canSeeConnection({ kind: 'TENANT_ADMIN', ...tenant }, connection, null)).toBe(true);
   });
 });

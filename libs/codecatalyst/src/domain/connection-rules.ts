@@ -13,6 +13,15 @@ export function listedStatuses(pending: boolean): AccountConnectionStatus[] {
 }
 
 /**
+ * Whether a connection's account knows of it: only once it has used the token (verified or
+ * rejected). A pending request, and one that expired unused, are the space's alone: the account
+ * learns of a request only through the token its administrator is handed.
+ */
+export function accountKnowsOf(status: AccountConnectionStatus): boolean {
+  return status === 'VERIFIED' || status === 'REJECTED';
+}
+
+/**
  * The one answer to every failed token look-up or verification (unknown, spent, expired, replaced,
  * another account's, another region's, another tenant's): the endpoint is no oracle.
  */
@@ -107,7 +116,7 @@ export function canSeeConnection(
     case 'TENANT_ADMIN':
       return true;
     case 'ACCOUNT':
-      return principal.accountId === connection.accountId;
+      return principal.accountId === connection.accountId && accountKnowsOf(connection.status);
     case 'USER':
       return (
         memberRole !== null &&
