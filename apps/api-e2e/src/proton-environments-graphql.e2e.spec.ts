@@ -29,6 +29,19 @@ interface Changed {
   environmentChanged: { name: string; deploymentStatus: string };
 }
 
+/**
+ * Whether a worker has taken a provisioning job: running it, or holding it as a delayed job
+ * until its provisioning time has passed (the worker runs it then; no slot waits meanwhile).
+ */
+async function jobTaken(redis: Redis, jobId: string): Promise<boolean> {
+  const prefix = `${config.redisPrefix}:provisioning`;
+  const [active, delayed] = await Promise.all([
+    redis.lrange(`${prefix}:active`, 0, -1),
+    redis.zscore(`${prefix}:delayed`, jobId),
+  ]);
+  return active.includes(jobId) || delayed !== null;
+}
+
 describe('Proton environments through GraphQL', () => {
   it('registers an inline template, provisions across accounts, and streams every transition to the management account only', async () => {
     const w = await environmentWorld();
@@ -189,17 +202,15 @@ describe('A worker that dies in the middle of a deployment', () => {
     await publishedTemplate(w, 'web');
     await w.settings({ provisioningDelayMs: 3_000 });
     await createEnvironment(w, 'survivor');
-    // Wait until the worker holds this deployment's job (it is provisioning), then kill it.
+    // Wait until the worker has taken this deployment's job (it waits out the provisioning time
+    // as a delayed job, or runs), then kill it.
     const deploymentId = (await w.mgmt.send(new GetEnvironmentCommand({ name: 'survivor' })))
       .environment?.lastAttemptedDeploymentId;
     const redis = new Redis(config.redisUrl);
     try {
       await waitUntil(
-        async () =>
-          (await redis.lrange(`${config.redisPrefix}:provisioning:active`, 0, -1)).includes(
-            `proton.deploy-environment.${deploymentId}`,
-          ),
-        'the deployment job to be active',
+        () => jobTaken(redis, `proton.deploy-environment.${deploymentId}`),
+        'the deployment job to be taken',
       );
     } finally {
       redis.disconnect();
@@ -253,11 +264,8 @@ describe('A worker that dies in the middle of a deployment', () => {
     const redis = new Redis(config.redisUrl);
     try {
       await waitUntil(
-        async () =>
-          (await redis.lrange(`${config.redisPrefix}:provisioning:active`, 0, -1)).includes(
-            `proton.deploy-environment.${alive?.lastAttemptedDeploymentId}`,
-          ),
-        'the live deployment job to run',
+        () => jobTaken(redis, `proton.deploy-environment.${alive?.lastAttemptedDeploymentId}`),
+        'the live deployment job to be taken',
       );
     } finally {
       redis.disconnect();

@@ -915,3 +915,23 @@ describe('Proton environment updates, cancel and delete', () => {
     await expect(create('first')).rejects.toBeInstanceOf(ConflictException);
   });
 });
+
+describe("one tenant's slow provisioning", () => {
+  it("does not hold up another tenant's deployments: a provisioning job waits without a worker slot", async () => {
+    const slow = await environmentWorld();
+    await publishedTemplate(slow, 'web');
+    // More deployments than the worker runs at once (WORKER_CONCURRENCY, 8), each a minute long.
+    await slow.settings({ provisioningDelayMs: 60_000 });
+    for (let i = 0; i < 12; i++) {
+      await createEnvironment(slow, `slow-${i}`);
+    }
+    const fast = await environmentWorld();
+    await publishedTemplate(fast, 'web');
+    await createEnvironment(fast, 'fast');
+    // settled waits 10 s at most. Before, the slow tenant's jobs slept in the eight slots and
+    // this deployment waited a minute for one.
+    expect(await settled(fast, 'fast')).toMatchObject({ deploymentStatus: 'SUCCEEDED' });
+    const slowOne = await slow.mgmt.send(new GetEnvironmentCommand({ name: 'slow-0' }));
+    expect(slowOne.environment?.deploymentStatus).toBe('IN_PROGRESS');
+  }, 60_000);
+});

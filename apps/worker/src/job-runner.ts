@@ -19,7 +19,7 @@ import {
   SCHEDULED_JOBS,
 } from '@accountlink/jobs';
 import { Metrics } from '@accountlink/observability';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 
 /**
  * Runs the BullMQ processors and the outbox relay. It checks at construction (before anything
@@ -44,7 +44,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     for (const queue of Object.values(QueueName)) {
-      const worker = new Worker(queue, (job) => this.process(job.name, job.data), {
+      const worker = new Worker(queue, (job, token) => this.process(job, token), {
         connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
         prefix: this.config.redisPrefix,
         concurrency: this.config.workerConcurrency,
@@ -90,12 +90,17 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     );
   }
 
-  private async process(name: string, data: unknown): Promise<void> {
-    const handler = this.handlers.get(name as JobName);
+  private async process(job: Job, token: string | undefined): Promise<void> {
+    const handler = this.handlers.get(job.name as JobName);
     if (!handler) {
-      throw new UnrecoverableError(`no handler for job "${name}"`);
+      throw new UnrecoverableError(`no handler for job "${job.name}"`);
     }
-    await handler.handle(data as never);
+    const outcome = await handler.handle(job.data as never);
+    if (outcome && outcome.notBefore > Date.now()) {
+      // Back to the queue's delayed set until it is due; the slot is free meanwhile.
+      await job.moveToDelayed(outcome.notBefore, token);
+      throw new DelayedError();
+    }
   }
 
   /** A job that failed for good: its handler may end what it stood for (no retry follows). */

@@ -42,6 +42,8 @@ const schema = z.object({
   THROTTLE_FALLBACK_PROCESSES: int(0, 0).pipe(z.number().max(10_000)),
   GRAPHQL_MAX_DOCUMENT_BYTES: int(65_536, 1_024).pipe(z.number().max(1_048_576)),
   GRAPHQL_MAX_TOKENS: int(5_000, 100).pipe(z.number().max(1_000_000)),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
   GRAPHQL_WS_MAX_PAYLOAD_BYTES: int(1_048_576, 1_024).pipe(z.number().max(104_857_600)),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY: int(10_000, 1),
@@ -97,6 +99,13 @@ export interface AppConfig {
   graphqlMaxDocumentBytes: number;
   /** A GraphQL document with more tokens than this is refused while it is parsed. */
   graphqlMaxTokens: number;
+  /** Whether GraphQL answers introspection (default: everywhere but production). */
+  graphqlIntrospection: boolean;
+  /**
+   * The bearer token /metrics requires; null serves it openly, except in production, where
+   * /metrics is off without a token.
+   */
+  metricsToken: string | null;
   /** The largest WebSocket message the subscription server reads (connection_init included). */
   graphqlWsMaxPayloadBytes: number;
   /** Subscriptions one WebSocket connection may hold at once. */
@@ -174,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throttleFallbackProcesses: c.THROTTLE_FALLBACK_PROCESSES || c.API_PROCESSES,
     graphqlMaxDocumentBytes: c.GRAPHQL_MAX_DOCUMENT_BYTES,
     graphqlMaxTokens: c.GRAPHQL_MAX_TOKENS,
+    graphqlIntrospection: c.GRAPHQL_INTROSPECTION
+      ? c.GRAPHQL_INTROSPECTION === 'true'
+      : c.NODE_ENV !== 'production',
+    metricsToken: c.METRICS_TOKEN ?? null,
     graphqlWsMaxPayloadBytes: c.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
     graphqlWsMaxSubscriptionsPerConnection: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     graphqlWsMaxSubscriptionsPerKey: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY,

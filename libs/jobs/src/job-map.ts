@@ -78,9 +78,18 @@ export interface JobRequest<K extends JobName = JobName> {
 
 export interface JobHandler<K extends JobName = JobName> {
   readonly jobName: K;
-  handle(data: JobMap[K]): Promise<void>;
+  /**
+   * Runs the job. A handler whose work is not due yet answers `{ notBefore }` (epoch ms): the
+   * runner puts the job back as a delayed job until then, so no worker slot waits meanwhile.
+   */
+  handle(data: JobMap[K]): Promise<void | JobPostponed>;
   /** Called once when the job has failed for good (retries exhausted, or stalled too often). */
   onExhausted?(data: JobMap[K], error: Error): Promise<void>;
+}
+
+/** What a handler answers when its job is not due yet. */
+export interface JobPostponed {
+  notBefore: number;
 }
 
 /** Nest multi-provider token under which feature modules register their job handlers. */

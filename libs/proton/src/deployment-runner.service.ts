@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Database, jsonb, ResourceTagRepository, Tables, Tx } from '@accountlink/db';
 import { OutboxRepository } from '@accountlink/events';
@@ -47,7 +46,17 @@ export class DeploymentRunner {
     private readonly outbox: OutboxRepository,
   ) {}
 
-  async run(tenantId: string, deploymentId: string, draw = Math.random()): Promise<void> {
+  /**
+   * Runs a deployment to its end, once its simulated provisioning time (the tenant's
+   * `provisioningDelayMs`, from the deployment's creation) has passed; before that it answers when
+   * to come back, and the job waits as a delayed job, holding no worker slot: one tenant's slow
+   * provisioning cannot stall another tenant's deployments.
+   */
+  async run(
+    tenantId: string,
+    deploymentId: string,
+    draw = Math.random(),
+  ): Promise<{ notBefore: number } | void> {
     const started = await this.db.withTenant(tenantId, (tx) =>
       this.deployments.findById(tx, deploymentId),
     );
@@ -55,7 +64,11 @@ export class DeploymentRunner {
       return;
     }
     const { provisioningDelayMs, deploymentFailureRate } = await this.settings.get(tenantId, 0);
-    await sleep(provisioningDelayMs);
+    const due = started.createdAt.getTime() + provisioningDelayMs;
+    // A cancellation is acted on at once: nothing is being provisioned.
+    if (Date.now() < due && started.status !== 'CANCELLING') {
+      return { notBefore: due };
+    }
     await this.db.withTenant(tenantId, async (tx) => {
       const claimed = await this.claim(tx, deploymentId);
       if (!claimed) {

@@ -143,7 +143,7 @@ export function graphqlOptions(
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: true,
+    introspection: config.graphqlIntrospection,
     playground: false,
     includeStacktraceInErrorResponses: false,
     formatError,

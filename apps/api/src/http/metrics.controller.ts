@@ -1,4 +1,14 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { constantTimeEqual } from '@accountlink/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { JobProducer, QueueName } from '@accountlink/jobs';
 import { Metrics } from '@accountlink/observability';
 
@@ -9,12 +19,32 @@ export class MetricsController {
   constructor(
     private readonly metrics: Metrics,
     @Inject(JobProducer) private readonly producer: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * With METRICS_TOKEN set, a scrape must send it as a bearer token; in production without one
+   * /metrics is off (it tells queue depths and request counts to anyone who asks).
+   */
+  private admit(authorization: string | undefined): void {
+    const token = this.config.metricsToken;
+    if (!token) {
+      if (this.config.env === 'production') {
+        throw new NotFoundException();
+      }
+      return;
+    }
+    const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+    if (!constantTimeEqual(given, token)) {
+      throw new UnauthorizedException('/metrics requires the METRICS_TOKEN bearer token');
+    }
+  }
 
   /** Prometheus text format. Queue depths are read from Redis at scrape time. */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  async scrape(): Promise<string> {
+  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+    this.admit(authorization);
     await Promise.all(
       Object.values(QueueName).map(async (queue) => {
         const counts = await this.producer

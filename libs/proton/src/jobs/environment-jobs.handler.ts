@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobHandler, JobMap } from '@accountlink/jobs';
+import { JobHandler, JobMap, JobPostponed } from '@accountlink/jobs';
 import { DeploymentRunner } from '../deployment-runner.service';
 import { TemplateRegistrationService } from '../template-registration.service';
 
@@ -25,8 +25,8 @@ export class DeployEnvironmentHandler implements JobHandler<'proton.deploy-envir
 
   constructor(private readonly runner: DeploymentRunner) {}
 
-  async handle(data: JobMap['proton.deploy-environment']): Promise<void> {
-    await this.runner.run(data.tenantId, data.deploymentId);
+  async handle(data: JobMap['proton.deploy-environment']): Promise<JobPostponed | void> {
+    return this.runner.run(data.tenantId, data.deploymentId);
   }
 
   /** Never IN_PROGRESS forever: a deployment whose job failed for good ends FAILED, saying why. */
