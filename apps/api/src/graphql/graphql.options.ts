@@ -15,7 +15,13 @@ import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
-import { exceededLimit, limitsOf, measureQuery, QueryLimits } from './query-limits';
+import {
+  exceededLimit,
+  limitsOf,
+  measureQuery,
+  QueryLimits,
+  variablesRefused,
+} from './query-limits';
 import { SubscriptionGate } from './subscription-gate';
 import { RequestShares } from '../http/request-shares';
 import { sharedSubscribe } from './subscription-fanout';
@@ -82,10 +88,18 @@ function queryLimitsPlugin(
             // No valid key: the resolvers refuse it; its document still gets the default limits.
             () => defaults,
           );
-          const refusal = exceededLimit(
-            measureQuery(schema, document, operationName ?? undefined, request.variables),
-            limits,
+          const figures = measureQuery(
+            schema,
+            document,
+            operationName ?? undefined,
+            request.variables,
           );
+          // Variables that do not coerce: execution refuses them (BAD_USER_INPUT) before any
+          // resolver runs.
+          if (variablesRefused(figures)) {
+            return;
+          }
+          const refusal = exceededLimit(figures, limits);
           if (refusal) {
             throw refusal;
           }

@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { ErrorCode } from '@accountlink/common';
 import { GRAPHQL_LIMIT_DEFAULTS } from '@accountlink/tenancy';
 import { buildSchema, DocumentNode, getIntrospectionQuery, Kind, parse } from 'graphql';
-import { exceededLimit, measureQuery } from './query-limits';
+import { exceededLimit, measureQuery, variablesRefused } from './query-limits';
 
 const schema = buildSchema(readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8'));
-const measure = (query: string, variables?: Record<string, unknown>) =>
-  measureQuery(schema, parse(query), undefined, variables);
+const measure = (query: string, variables?: Record<string, unknown>) => {
+  const figures = measureQuery(schema, parse(query), undefined, variables);
+  if (variablesRefused(figures)) {
+    throw figures.refused;
+  }
+  return figures;
+};
 
 describe('measureQuery', () => {
   it('counts depth and aliases', () => {
@@ -60,6 +65,18 @@ describe('measureQuery', () => {
   });
 });
 
+it('hands back variables that do not coerce, worded by graphql-js, instead of throwing', () => {
+  const figures = measureQuery(
+    schema,
+    parse('query($a: String!) { accessKeys(accountId: $a) { accessKeyId } }'),
+    undefined,
+    { a: { x: 1 } },
+  );
+  expect(variablesRefused(figures) && figures.refused.message).toMatch(
+    /String cannot represent a non string value/,
+  );
+});
+
 describe('exceededLimit', () => {
   const limits = { depth: 3, aliases: 2, cost: 100 };
 
@@ -103,7 +120,10 @@ describe('the README', () => {
     expect(operations.length).toBeGreaterThan(15);
     for (const { source, document } of operations) {
       const figures = measureQuery(schema, document, undefined, {});
-      expect({ source, refusal: exceededLimit(figures, GRAPHQL_LIMIT_DEFAULTS)?.message }).toEqual({
+      const refusal = variablesRefused(figures)
+        ? figures.refused.message
+        : exceededLimit(figures, GRAPHQL_LIMIT_DEFAULTS)?.message;
+      expect({ source, refusal }).toEqual({
         source,
         refusal: undefined,
       });

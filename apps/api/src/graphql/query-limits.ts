@@ -4,6 +4,7 @@ import { AppError } from '@accountlink/common';
 import type { TenantSettings } from '@accountlink/tenancy';
 import {
   DocumentNode,
+  GraphQLError,
   getNamedType,
   GraphQLSchema,
   isListType,
@@ -113,15 +114,37 @@ export function measureQuery(
   document: DocumentNode,
   operationName: string | undefined,
   variables: Record<string, unknown> | undefined,
-): QueryFigures {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    operationName,
-    variables: variables ?? {},
-    estimators: [costEstimator],
-  });
+): QueryFigures | VariablesRefused {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName,
+      variables: variables ?? {},
+      estimators: [costEstimator],
+    });
+  } catch (error) {
+    // The cost reads `first` from the variables, so it coerces them; variables that do not
+    // coerce are the caller's mistake, which graphql-js words (found by the fuzz test: this was
+    // an internal error).
+    if (error instanceof GraphQLError) {
+      return { refused: error };
+    }
+    throw error;
+  }
   return { ...shapeOf(schema, document), cost };
+}
+
+/** Variables that do not fit the operation, as graphql-js explains. */
+export interface VariablesRefused {
+  refused: GraphQLError;
+}
+
+export function variablesRefused(
+  figures: QueryFigures | VariablesRefused,
+): figures is VariablesRefused {
+  return 'refused' in figures;
 }
 
 /** The refusal of the first limit an operation's figures exceed, naming it; null when within. */

@@ -9,7 +9,13 @@ import {
 } from '@accountlink/tenancy';
 import { ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import type { WebSocket } from 'ws';
-import { exceededLimit, limitsOf, measureQuery, QueryLimits } from './query-limits';
+import {
+  exceededLimit,
+  limitsOf,
+  measureQuery,
+  QueryLimits,
+  variablesRefused,
+} from './query-limits';
 import { sharedParse, sharedValidate } from './subscription-fanout';
 
 /** graphql-ws's view of one socket (the parts used here). */
@@ -161,10 +167,16 @@ export class SubscriptionGate {
       opened.principal.kind === 'OPERATOR'
         ? this.defaults
         : limitsOf(await this.settings.get(opened.principal.tenantId));
-    const over = exceededLimit(
-      measureQuery(schema, document, payload.operationName ?? undefined, payload.variables ?? {}),
-      limits,
+    const figures = measureQuery(
+      schema,
+      document,
+      payload.operationName ?? undefined,
+      payload.variables ?? {},
     );
+    if (variablesRefused(figures)) {
+      return [badRequest(figures.refused, 'BAD_USER_INPUT')];
+    }
+    const over = exceededLimit(figures, limits);
     if (over) {
       return [refusal(over)];
     }
