@@ -24,10 +24,12 @@ stop() {
   say "stopped (Postgres and Redis keep running: npm run infra -- down)"
 }
 trap stop INT TERM EXIT
-node -r ./tools/register-aliases.cjs dist/apps/worker/src/main.js &
+# The worker runs under a supervisor that starts it again (with backoff) if it crashes: the API
+# keeps serving meanwhile, and the outbox keeps what the worker has not relayed yet.
+node tools/supervise.mjs worker -- node -r ./tools/register-aliases.cjs dist/apps/worker/src/main.js &
 pids+=($!)
 node -r ./tools/register-aliases.cjs dist/apps/api/src/main.js &
 pids+=($!)
 say "API and worker running; Ctrl-C stops both"
-# Either process exiting ends the run (and the trap stops the other).
+# The API exiting ends the run (and the trap stops the worker's supervisor).
 wait -n "${pids[@]}"
