@@ -17,6 +17,7 @@ import {
   createRole,
   createTenant,
   gql,
+  GqlResponse,
   ok,
   TestTenant,
 } from './test/client';
@@ -238,7 +239,11 @@ describe('fuzzing both edges', () => {
           }
           const caller = { ...callers[who], ...(region !== undefined ? { region } : {}) };
           const before = await rowsOf(attacker.id);
-          const res = await gql(op.query, variables, caller).catch((error: unknown) => ({
+          const res: Pick<GqlResponse<unknown>, 'status' | 'errors' | 'data'> = await gql(
+            op.query,
+            variables,
+            caller,
+          ).catch((error: unknown) => ({
             status: 0,
             errors: [{ message: String(error) }],
             data: null,

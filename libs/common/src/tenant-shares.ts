@@ -48,7 +48,8 @@ export class TenantShares {
   }
 }
 
-function once(run: () => void): () => void {
+/** A function that runs `run` the first time it is called, and does nothing after. */
+export function once(run: () => void): () => void {
   let done = false;
   return () => {
     if (!done) {

@@ -1,9 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ROOT, spawnApp, waitFor } from './stack';
+import { freePort, ROOT, spawnApp, waitFor } from './stack';
+
+export { freePort };
 
 /**
  * A stack of its own for the fault suite: a fresh database on the test server (migrated), a
@@ -18,20 +19,6 @@ export interface FaultStack {
   api: ChildProcess;
   worker: ChildProcess;
   redis: ChildProcess;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** redis-server as tools/infra.sh finds it (PATH, then Debian's and the usual prefixes). */

@@ -11,7 +11,7 @@ export interface StackState {
   pids: { api: number; worker: number };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

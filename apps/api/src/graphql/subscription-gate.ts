@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '@accountlink/config';
-import { AppError, ErrorCode, Principal, sha256Hex } from '@accountlink/common';
+import { AppError, ErrorCode, once, Principal, sha256Hex } from '@accountlink/common';
 import {
   AuthService,
   CacheInvalidations,
@@ -246,14 +246,4 @@ function badRequest(error: unknown, reason: string): GraphQLError {
 
 function refusal(error: AppError): GraphQLError {
   return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
-}
-
-function once(run: () => void): () => void {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      run();
-    }
-  };
 }
