@@ -259,6 +259,31 @@ describe('CodeCatalyst account connections: request, look up, verify', () => {
     ).toBe('VERIFIED');
   });
 
+  it("gives each account a share of the tenant's attempts: one cannot use them up for the others", async () => {
+    const w = await world();
+    await ok(
+      'mutation { updateTenantSettings(input: { verificationsPerMinutePerCaller: 100, verificationsPerMinutePerTenant: 8 }) { verificationsPerMinutePerTenant } }',
+      {},
+      w.tenant.admin,
+    );
+    // A fresh key for every attempt: the per-caller limit never applies, the account's share does.
+    const results = [];
+    for (let i = 0; i < 6; i++) {
+      results.push((await fails(PENDING, { t: `cct_${randomUUID()}` }, await w.account())).code);
+    }
+    expect(results).toEqual([
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'THROTTLED',
+      'THROTTLED',
+      'THROTTLED',
+      'THROTTLED',
+    ]);
+    await createAccount(w.tenant, '444455556666');
+    const other = { ...(await accountKey(w.tenant, '444455556666')), region: 'us-west-2' };
+    expect((await fails(PENDING, { t: `cct_${randomUUID()}` }, other)).code).toBe('NOT_FOUND');
+  });
+
   it('two concurrent verifications of one token: exactly one succeeds', async () => {
     const w = await world();
     for (let round = 0; round < 3; round++) {

@@ -320,3 +320,64 @@ describe('identity data (accounts, roles, access keys)', () => {
     });
   });
 });
+
+describe('quotas on roles, users and spaces', () => {
+  it('refuses the role, the user and the space over the tenant’s quota, writing nothing', async () => {
+    const t = await createTenant('quotas');
+    await ok(
+      'mutation { updateTenantSettings(input: { roleQuota: 2, userQuota: 2, spaceQuota: 1 }) { roleQuota userQuota spaceQuota } }',
+      {},
+      t.admin,
+    );
+    const accountId = await createAccount(t, '555566667777');
+    await createRole(t, accountId, 'One');
+    await createRole(t, accountId, 'Two');
+    const role = await fails(
+      'mutation($input: CreateRoleInput!) { createRole(input: $input) { arn } }',
+      {
+        input: {
+          accountId,
+          roleName: 'Three',
+          assumeRolePolicyDocument: trustPolicy('proton.amazonaws.com'),
+        },
+      },
+      t.admin,
+    );
+    expect(role).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: expect.stringMatching(/quota of 2 roles/),
+    });
+    // Another account of the tenant has its own role quota.
+    await createRole(t, await createAccount(t, '555566668888'), 'One');
+
+    const first = await newUser(t, 'first');
+    await newUser(t, 'second');
+    const user = await fails(
+      'mutation { createUser(input: { name: "third", email: "third@example.com" }) { id } }',
+      {},
+      t.admin,
+    );
+    expect(user).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: expect.stringMatching(/quota of 2 users/),
+    });
+    expect(await count('users', '"tenantId" = $1', [t.id])).toBe(2);
+
+    await ok(
+      'mutation { createSpace(input: { name: "only", region: "us-west-2" }) { id } }',
+      {},
+      first.key,
+    );
+    const space = await fails(
+      'mutation { createSpace(input: { name: "second", region: "us-west-2" }) { id } }',
+      {},
+      first.key,
+    );
+    expect(space).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: expect.stringMatching(/quota of 1 spaces/),
+    });
+    expect(await count('spaces', '"tenantId" = $1', [t.id])).toBe(1);
+    expect(await count('roles', '"tenantId" = $1 AND "accountId" = $2', [t.id, accountId])).toBe(2);
+  });
+});

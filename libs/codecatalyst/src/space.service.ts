@@ -5,6 +5,7 @@ import {
   CursorCodec,
   decodeTimeKey,
   encodeTimeKey,
+  ErrorCode,
   Page,
   pageSize,
   TenantPrincipal,
@@ -13,7 +14,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Database, Space, Tx } from '@accountlink/db';
 import { DomainEvent, DomainEventType, OutboxRepository } from '@accountlink/events';
-import { UserRepository } from '@accountlink/tenancy';
+import { TenantSettingsService, UserRepository } from '@accountlink/tenancy';
 import { isUuid } from './domain/ids';
 import {
   checkKeepsAdministrator,
@@ -40,6 +41,7 @@ export class SpaceService {
     private readonly spaces: SpaceRepository,
     private readonly users: UserRepository,
     private readonly outbox: OutboxRepository,
+    private readonly settings: TenantSettingsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -49,24 +51,39 @@ export class SpaceService {
   async createSpace(caller: UserCaller, input: { name: string; region: string }): Promise<Space> {
     checkSpaceName(input.name);
     checkSpaceRegion(input.region);
-    return this.db.withTenant(caller.tenantId, async (tx) => {
-      const space = await this.spaces.insertWithAdministrator(
-        tx,
-        {
-          id: randomUUID(),
-          tenantId: caller.tenantId,
-          name: input.name,
-          nameKey: input.name.toLowerCase(),
-          region: input.region,
-        },
-        caller.userId,
-      );
-      if (!space) {
-        throw AppError.conflict(`A space named ${input.name} already exists`);
-      }
-      await this.outbox.record(tx, spaceEvent('codecatalyst.space.created', space, caller.userId));
-      return space;
-    });
+    const { spaceQuota } = await this.settings.get(caller.tenantId);
+    return this.db.withTenant(
+      caller.tenantId,
+      async (tx) => {
+        if ((await this.spaces.countInTenant(tx, caller.tenantId, spaceQuota)) >= spaceQuota) {
+          throw new AppError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `The tenant has reached its quota of ${spaceQuota} spaces`,
+          );
+        }
+        const space = await this.spaces.insertWithAdministrator(
+          tx,
+          {
+            id: randomUUID(),
+            tenantId: caller.tenantId,
+            name: input.name,
+            nameKey: input.name.toLowerCase(),
+            region: input.region,
+          },
+          caller.userId,
+        );
+        if (!space) {
+          throw AppError.conflict(`A space named ${input.name} already exists`);
+        }
+        await this.outbox.record(
+          tx,
+          spaceEvent('codecatalyst.space.created', space, caller.userId),
+        );
+        return space;
+      },
+      // The tenant's space creates one at a time, so the count holds until commit.
+      { lockKey: `space|${caller.tenantId}` },
+    );
   }
 
   /** A space its members (and tenant administrators) can see; null for everyone else. */

@@ -1,4 +1,5 @@
-import { RawBuilder, sql, SqlBool } from 'kysely';
+import { Kysely, RawBuilder, SelectQueryBuilder, sql, SqlBool } from 'kysely';
+import type { DB } from './generated/kysely/types';
 
 /**
  * A jsonb parameter. pg sends a JavaScript array as a Postgres array literal, so JSON values are
@@ -31,4 +32,19 @@ export function withLock<Q extends { forUpdate(): Q; forShare(): Q }>(
   lock: RowLock | null,
 ): Q {
   return lock === 'update' ? query.forUpdate() : lock === 'share' ? query.forShare() : query;
+}
+
+/**
+ * How many rows a query finds, counted up to `limit`: a quota check needs to know no more, and
+ * the count stops there however many rows there are.
+ */
+export async function countUpTo(
+  tx: Kysely<DB>,
+  rows: SelectQueryBuilder<DB, keyof DB, object>,
+  limit: number,
+): Promise<number> {
+  const { rows: found } = await sql<{ n: string }>`SELECT count(*)::text AS n FROM (${rows
+    .select(sql<number>`1`.as('one'))
+    .limit(limit)}) AS counted`.execute(tx);
+  return Number(found[0]?.n ?? 0);
 }

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, CursorCodec, decodeNameKey, Page, pageSize, toPage } from '@accountlink/common';
+import {
+  AppError,
+  CursorCodec,
+  decodeNameKey,
+  ErrorCode,
+  Page,
+  pageSize,
+  toPage,
+} from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Database, Role, Tx } from '@accountlink/db';
 import { DomainEvent, DomainEventType, OutboxRepository } from '@accountlink/events';
-import { AccountRepository, requireAccount } from '@accountlink/tenancy';
+import { AccountRepository, requireAccount, TenantSettingsService } from '@accountlink/tenancy';
 import { RoleRepository } from './repositories/role.repository';
 import {
   roleArn,
@@ -31,6 +39,7 @@ export class RoleService {
     private readonly roles: RoleRepository,
     private readonly accounts: AccountRepository,
     private readonly outbox: OutboxRepository,
+    private readonly settings: TenantSettingsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -41,25 +50,40 @@ export class RoleService {
     check('roleName', validateRoleName(command.roleName));
     check('path', validateRolePath(path));
     checkPolicy('assumeRolePolicyDocument', command.assumeRolePolicyDocument);
-    return this.db.withTenant(tenantId, async (tx) => {
-      await requireAccount(this.accounts, tx, tenantId, command.accountId);
-      const role = await this.roles.insert(tx, {
-        id: randomUUID(),
-        tenantId,
-        accountId: command.accountId,
-        roleName: command.roleName,
-        roleNameKey: roleNameKey(command.roleName),
-        path,
-        assumeRolePolicyDocument: command.assumeRolePolicyDocument,
-      });
-      if (!role) {
-        throw AppError.conflict(
-          `Role with name ${command.roleName} already exists in account ${command.accountId}`,
-        );
-      }
-      await this.outbox.record(tx, roleEvent('iam.role.created', role));
-      return role;
-    });
+    const { roleQuota } = await this.settings.get(tenantId);
+    // The account's creates one at a time (the advisory lock), so the count holds until commit.
+    const lockKey = `role|${tenantId}|${command.accountId}`;
+    return this.db.withTenant(
+      tenantId,
+      async (tx) => {
+        await requireAccount(this.accounts, tx, tenantId, command.accountId);
+        if (
+          (await this.roles.countInAccount(tx, tenantId, command.accountId, roleQuota)) >= roleQuota
+        ) {
+          throw new AppError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `Account ${command.accountId} has reached its quota of ${roleQuota} roles`,
+          );
+        }
+        const role = await this.roles.insert(tx, {
+          id: randomUUID(),
+          tenantId,
+          accountId: command.accountId,
+          roleName: command.roleName,
+          roleNameKey: roleNameKey(command.roleName),
+          path,
+          assumeRolePolicyDocument: command.assumeRolePolicyDocument,
+        });
+        if (!role) {
+          throw AppError.conflict(
+            `Role with name ${command.roleName} already exists in account ${command.accountId}`,
+          );
+        }
+        await this.outbox.record(tx, roleEvent('iam.role.created', role));
+        return role;
+      },
+      { lockKey },
+    );
   }
 
   async updateAssumeRolePolicy(

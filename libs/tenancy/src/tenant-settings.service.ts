@@ -17,6 +17,9 @@ export interface TenantSettings {
   graphqlMaxDepth: number;
   graphqlMaxAliases: number;
   graphqlMaxCost: number;
+  roleQuota: number;
+  userQuota: number;
+  spaceQuota: number;
 }
 
 /** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
@@ -81,6 +84,9 @@ export class TenantSettingsService {
     checkRange('graphqlMaxDepth', patch.graphqlMaxDepth, 1, GRAPHQL_LIMIT_CEILINGS.depth);
     checkRange('graphqlMaxAliases', patch.graphqlMaxAliases, 0, GRAPHQL_LIMIT_CEILINGS.aliases);
     checkRange('graphqlMaxCost', patch.graphqlMaxCost, 1, GRAPHQL_LIMIT_CEILINGS.cost);
+    checkRange('roleQuota', patch.roleQuota, 1, 100_000);
+    checkRange('userQuota', patch.userQuota, 1, 1_000_000);
+    checkRange('spaceQuota', patch.spaceQuota, 1, 100_000);
     if (
       patch.deploymentFailureRate !== undefined &&
       !(patch.deploymentFailureRate >= 0 && patch.deploymentFailureRate <= 1)

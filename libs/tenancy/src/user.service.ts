@@ -5,6 +5,7 @@ import {
   CursorCodec,
   decodeTimeKey,
   encodeTimeKey,
+  ErrorCode,
   Page,
   pageSize,
   toPage,
@@ -12,6 +13,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { Database, User } from '@accountlink/db';
 import { UserRepository } from './repositories/user.repository';
+import { TenantSettingsService } from './tenant-settings.service';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 
@@ -33,6 +35,7 @@ export class UserService {
   constructor(
     private readonly db: Database,
     private readonly users: UserRepository,
+    private readonly settings: TenantSettingsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new CursorCodec(config.cursorSecret);
@@ -48,19 +51,31 @@ export class UserService {
       throw AppError.badInput('email', emailProblem);
     }
     const id = randomUUID();
-    return this.db.withTenant(tenantId, async (tx) => {
-      const user = await this.users.insert(tx, {
-        id,
-        tenantId,
-        name: input.name,
-        email: input.email,
-        emailKey: input.email.toLowerCase(),
-      });
-      if (!user) {
-        throw AppError.conflict(`A user with email ${input.email} already exists`);
-      }
-      return user;
-    });
+    const { userQuota } = await this.settings.get(tenantId);
+    return this.db.withTenant(
+      tenantId,
+      async (tx) => {
+        if ((await this.users.countInTenant(tx, tenantId, userQuota)) >= userQuota) {
+          throw new AppError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `The tenant has reached its quota of ${userQuota} users`,
+          );
+        }
+        const user = await this.users.insert(tx, {
+          id,
+          tenantId,
+          name: input.name,
+          email: input.email,
+          emailKey: input.email.toLowerCase(),
+        });
+        if (!user) {
+          throw AppError.conflict(`A user with email ${input.email} already exists`);
+        }
+        return user;
+      },
+      // The tenant's user creates one at a time, so the count holds until commit.
+      { lockKey: `user|${tenantId}` },
+    );
   }
 
   async listUsers(

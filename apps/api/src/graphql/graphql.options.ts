@@ -80,14 +80,10 @@ function queryLimitsPlugin(
         },
         async didResolveOperation({ schema, document, operationName, request, contextValue }) {
           const { ctx } = contextValue as { ctx: RequestContext };
-          const limits = await ctx.principal().then(
-            async (principal) =>
-              principal.kind === 'OPERATOR'
-                ? defaults
-                : limitsOf(await settings.get(principal.tenantId)),
-            // No valid key: the resolvers refuse it; its document still gets the default limits.
-            () => defaults,
-          );
+          // Without a valid key the resolvers refuse the request; its document still has limits.
+          const principal = await ctx.principal().catch(() => null);
+          const tenantId = principal && principal.kind !== 'OPERATOR' ? principal.tenantId : null;
+          const limits = tenantId ? limitsOf(await settings.get(tenantId)) : defaults;
           const figures = measureQuery(
             schema,
             document,
@@ -103,9 +99,8 @@ function queryLimitsPlugin(
           if (refusal) {
             throw refusal;
           }
-          const principal = await ctx.principal().catch(() => null);
-          if (principal && principal.kind !== 'OPERATOR') {
-            release = await shares.acquire(principal.tenantId);
+          if (tenantId) {
+            release = await shares.acquire(tenantId);
           }
         },
       };

@@ -323,8 +323,10 @@ export class AccountConnectionResolver {
   }
 
   /**
-   * Token look-ups and verifications are made as an account and rate-limited per caller (key) and
-   * per tenant, counting every attempt, so guessing tokens is throttled long before it could pay.
+   * Token look-ups and verifications are made as an account and rate-limited per caller (key),
+   * per account (a share of the tenant's limit, so that one account, however many keys it has,
+   * cannot use up the tenant's attempts for the others) and per tenant, counting every attempt,
+   * so guessing tokens is throttled long before it could pay.
    */
   private async verifier(ctx: RequestContext): Promise<AccountCaller> {
     const account = requireAccountPrincipal(await ctx.principal());
@@ -334,6 +336,12 @@ export class AccountConnectionResolver {
     await this.throttle.hit(
       `verify:key:${account.keyId}`,
       limits.verificationsPerMinutePerCaller,
+      60,
+      message,
+    );
+    await this.throttle.hit(
+      `verify:account:${account.tenantId}:${account.accountId}`,
+      verificationShare(limits.verificationsPerMinutePerTenant),
       60,
       message,
     );
@@ -350,4 +358,9 @@ export class AccountConnectionResolver {
       keyId: account.keyId,
     };
   }
+}
+
+/** One account's share of its tenant's token attempts per minute: a quarter, at least one. */
+export function verificationShare(tenantLimit: number): number {
+  return Math.max(1, Math.floor(tenantLimit / 4));
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { groupBy } from '@accountlink/common';
 import {
+  countUpTo,
   afterTimeKey,
   Space,
   SpaceMember,
@@ -28,6 +29,11 @@ export interface MemberRole {
  */
 @Injectable()
 export class SpaceRepository {
+  /** The tenant's spaces, counted up to `limit` (a quota check needs no more). */
+  async countInTenant(tx: Tx, tenantId: string, limit: number): Promise<number> {
+    return countUpTo(tx, tx.selectFrom('spaces').where('tenantId', '=', tenantId), limit);
+  }
+
   /**
    * Inserts the space with `administratorId` as its first member, in one statement; null when the
    * name is taken in the tenant (regardless of case).

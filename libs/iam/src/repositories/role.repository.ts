@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { countUpTo } from '@accountlink/db';
 import type { Role, Tables, Tx } from '@accountlink/db';
 import type { Insertable } from 'kysely';
 
@@ -8,6 +9,20 @@ import type { Insertable } from 'kysely';
  */
 @Injectable()
 export class RoleRepository {
+  /** The account's roles, counted up to `limit` (a quota check needs no more). */
+  async countInAccount(
+    tx: Tx,
+    tenantId: string,
+    accountId: string,
+    limit: number,
+  ): Promise<number> {
+    return countUpTo(
+      tx,
+      tx.selectFrom('roles').where('tenantId', '=', tenantId).where('accountId', '=', accountId),
+      limit,
+    );
+  }
+
   /** Inserts unless the name is taken in the account, regardless of case (then null). */
   async insert(tx: Tx, row: Insertable<Tables.Role>): Promise<Role | null> {
     const inserted = await tx

@@ -192,6 +192,12 @@ export class TenantSettingsModel {
       'Cost an operation may have: one per object field, a list field its `first` (default 50) times what it selects (default 5000; at most 1000000)',
   })
   graphqlMaxCost!: number;
+  @Field(() => Int, { description: 'IAM roles per account (default 1000, as IAM)' })
+  roleQuota!: number;
+  @Field(() => Int, { description: 'CodeCatalyst users per tenant (default 10000)' })
+  userQuota!: number;
+  @Field(() => Int, { description: 'CodeCatalyst spaces per tenant (default 1000)' })
+  spaceQuota!: number;
 }
 
 @InputType()
@@ -208,4 +214,7 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) graphqlMaxDepth?: number | null;
   @Field(() => Int, { nullable: true }) graphqlMaxAliases?: number | null;
   @Field(() => Int, { nullable: true }) graphqlMaxCost?: number | null;
+  @Field(() => Int, { nullable: true }) roleQuota?: number | null;
+  @Field(() => Int, { nullable: true }) userQuota?: number | null;
+  @Field(() => Int, { nullable: true }) spaceQuota?: number | null;
 }

@@ -105,6 +105,9 @@ export class TenancyResolver {
       graphqlMaxDepth: input.graphqlMaxDepth ?? undefined,
       graphqlMaxAliases: input.graphqlMaxAliases ?? undefined,
       graphqlMaxCost: input.graphqlMaxCost ?? undefined,
+      roleQuota: input.roleQuota ?? undefined,
+      userQuota: input.userQuota ?? undefined,
+      spaceQuota: input.spaceQuota ?? undefined,
     });
   }
 

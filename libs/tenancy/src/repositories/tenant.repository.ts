@@ -16,6 +16,9 @@ export const SETTINGS_COLUMNS = [
   'graphqlMaxDepth',
   'graphqlMaxAliases',
   'graphqlMaxCost',
+  'roleQuota',
+  'userQuota',
+  'spaceQuota',
 ] as const;
 
 export type SettingsRow = Pick<Tenant, (typeof SETTINGS_COLUMNS)[number]>;

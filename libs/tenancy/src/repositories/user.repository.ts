@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { afterTimeKey, Tables, TimeKeyset, Tx, User } from '@accountlink/db';
+import { afterTimeKey, countUpTo, Tables, TimeKeyset, Tx, User } from '@accountlink/db';
 import type { Insertable } from 'kysely';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class UserRepository {
+  /** The tenant's users, counted up to `limit` (a quota check needs no more). */
+  async countInTenant(tx: Tx, tenantId: string, limit: number): Promise<number> {
+    return countUpTo(tx, tx.selectFrom('users').where('tenantId', '=', tenantId), limit);
+  }
+
   /** Inserts unless the email is taken in the tenant (then null). */
   async insert(tx: Tx, row: Insertable<Tables.User>): Promise<User | null> {
     const inserted = await tx
