@@ -46,6 +46,16 @@ describe('formatError', () => {
     expect(formatted.message).not.toContain('127.0.0.1');
   });
 
+  it('looks inside errors a plugin threw (wrapped without a path): Postgres refusing is retryable', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const error = new GraphQLError(refused.message, { originalError: refused });
+    expect(formatError(error.toJSON(), error).extensions).toEqual({
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+    });
+  });
+
   it("maps Apollo's request errors to BAD_USER_INPUT, keeping the reason", () => {
     const error = new GraphQLError('Cannot query field "x"', {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },

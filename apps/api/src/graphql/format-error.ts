@@ -37,9 +37,10 @@ export function formatError(
   error: unknown,
 ): GraphQLFormattedError {
   const unwrapped = unwrapResolverError(error);
-  // A plugin's refusal (the query limits) reaches here wrapped without a path.
+  // What a plugin threw (the query limits' refusal, or a dependency failing while they read the
+  // tenant's settings) reaches here wrapped without a path.
   const original =
-    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError
+    unwrapped instanceof GraphQLError && unwrapped.originalError
       ? unwrapped.originalError
       : unwrapped;
   const base = { locations: formatted.locations, path: formatted.path };
