@@ -3,8 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { CallOptions, gql, ok, OPERATOR, trustPolicy } from './test/client';
-import { kill } from './test/fault-stack';
-import { freePort, ROOT, spawnApp, waitFor } from './test/stack';
+import { kill, prepareDatabase, startApps } from './test/fault-stack';
+import { freePort, ROOT, waitFor } from './test/stack';
 
 const ENV = '123456789222';
 const MGMT = '123456789111';
@@ -48,39 +48,10 @@ describe('fault: Postgres restarted under a create load', () => {
         .filter((line) => line.includes('='))
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     ) as { DATABASE_URL: string; REDIS_URL: string };
-    execFileSync(process.execPath, [join(ROOT, 'tools', 'prisma-migrate.mjs'), 'deploy'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: urls.DATABASE_URL },
-      stdio: 'ignore',
-    });
-    // The seed lets the application role log in on this new cluster (as npm test does).
-    execFileSync(
-      process.execPath,
-      ['-r', join(ROOT, 'tools', 'register-aliases.cjs'), join(ROOT, 'dist', 'prisma', 'seed.js')],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: urls.DATABASE_URL }, stdio: 'ignore' },
-    );
-    const appUrl = new URL(urls.DATABASE_URL);
-    appUrl.username = 'accountlink_app';
-    appUrl.password = 'accountlink_app';
-    const apps = {
-      DATABASE_URL: urls.DATABASE_URL,
-      APP_DATABASE_URL: appUrl.toString(),
-      REDIS_URL: urls.REDIS_URL,
-      REDIS_PREFIX: 'accountlink-pg-fault',
-      WORKER_METRICS_PORT: '0',
-      JOB_LOCK_MS: '2000',
-    };
-    const port = await freePort();
-    api = spawnApp('api', { ...apps, PORT: String(port), HOST: '127.0.0.1' }, 'pg-fault-api');
-    worker = spawnApp('worker', apps, 'pg-fault-worker');
-    url = `http://127.0.0.1:${port}`;
+    prepareDatabase(urls.DATABASE_URL, true);
+    ({ url, api, worker } = await startApps('pg-fault', urls.DATABASE_URL, urls.REDIS_URL));
     owner = new pg.Pool({ connectionString: urls.DATABASE_URL, max: 2 });
     owner.on('error', () => undefined);
-    await waitFor(
-      async () => (await fetch(`${url}/health/ready`)).status === 200,
-      'the API',
-      30_000,
-    );
   }, 120_000);
 
   afterAll(async () => {

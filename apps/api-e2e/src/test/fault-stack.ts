@@ -86,24 +86,41 @@ async function freshDatabase(name: string): Promise<string> {
   await client.end();
   const url = new URL(owner);
   url.pathname = `/${name}`;
-  execFileSync(process.execPath, [join(ROOT, 'tools', 'prisma-migrate.mjs'), 'deploy'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url.toString() },
-    stdio: 'ignore',
-  });
+  prepareDatabase(url.toString());
   return url.toString();
 }
 
-export async function startFaultStack(name: string): Promise<FaultStack> {
-  const databaseUrl = await freshDatabase(`accountlink_test_${name}`);
-  rmSync(REDIS_DIR, { recursive: true, force: true });
-  const redisPort = await freePort();
-  const redis = startRedis(redisPort);
+/**
+ * Applies the migrations to a database; with `seed`, also runs the seed, which lets the
+ * application role log in (needed on a cluster of its own, not on the test server).
+ */
+export function prepareDatabase(databaseUrl: string, seed = false): void {
+  const env = { ...process.env, DATABASE_URL: databaseUrl };
+  execFileSync(process.execPath, [join(ROOT, 'tools', 'prisma-migrate.mjs'), 'deploy'], {
+    cwd: ROOT,
+    env,
+    stdio: 'ignore',
+  });
+  if (seed) {
+    execFileSync(
+      process.execPath,
+      ['-r', join(ROOT, 'tools', 'register-aliases.cjs'), join(ROOT, 'dist', 'prisma', 'seed.js')],
+      { cwd: ROOT, env, stdio: 'ignore' },
+    );
+  }
+}
+
+/** An API and a worker of their own on the given database and Redis; resolves once it is ready. */
+export async function startApps(
+  name: string,
+  databaseUrl: string,
+  redisUrl: string,
+): Promise<{ url: string; api: ChildProcess; worker: ChildProcess }> {
   const port = await freePort();
   const env = {
     DATABASE_URL: databaseUrl,
     APP_DATABASE_URL: appUrl(databaseUrl),
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: `accountlink-${name}`,
     WORKER_METRICS_PORT: '0',
     JOB_LOCK_MS: '2000',
@@ -111,8 +128,21 @@ export async function startFaultStack(name: string): Promise<FaultStack> {
   const api = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, `${name}-api`);
   const worker = spawnApp('worker', env, `${name}-worker`);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/health/ready`)).status === 200, 'the fault API');
-  return { url, databaseUrl, redisPort, api, worker, redis };
+  await waitFor(
+    async () => (await fetch(`${url}/health/ready`)).status === 200,
+    `the ${name} API`,
+    30_000,
+  );
+  return { url, api, worker };
+}
+
+export async function startFaultStack(name: string): Promise<FaultStack> {
+  const databaseUrl = await freshDatabase(`accountlink_test_${name}`);
+  rmSync(REDIS_DIR, { recursive: true, force: true });
+  const redisPort = await freePort();
+  const redis = startRedis(redisPort);
+  const apps = await startApps(name, databaseUrl, `redis://127.0.0.1:${redisPort}`);
+  return { ...apps, databaseUrl, redisPort, redis };
 }
 
 /** The application role's URL of a database (as loadConfig derives it). */
