@@ -504,7 +504,7 @@ describe('CodeCatalyst account connections: IAM roles', () => {
 
 describe('CodeCatalyst billing and removing connections', () => {
   const SPACE_BILLING =
-    'query($id: ID!) { space(id: $id) { tier billingConnection { id accountId } accountConnections { id status } } }';
+    'query($id: ID!) { space(id: $id) { tier billingConnection { id accountId } accountConnections { edges { node { id status } } } } }';
   const TIER =
     'mutation($s: ID!, $t: SpaceTier!) { updateSpaceTier(input: { spaceId: $s, tier: $t }) { tier } }';
   const DESIGNATE =
@@ -617,9 +617,14 @@ describe('CodeCatalyst billing and removing connections', () => {
     expect(await fails(DELETE, { c: id }, w.power)).toMatchObject({ code: 'FORBIDDEN' });
     await ok(DELETE, { c: id }, account);
     const space = await ok<{
-      space: { tier: string; billingConnection: unknown; accountConnections: unknown[] };
+      space: { tier: string; billingConnection: unknown; accountConnections: { edges: unknown[] } };
     }>(SPACE_BILLING, { id: w.spaceId }, w.admin);
-    expect(space.space).toEqual({ tier: 'FREE', billingConnection: null, accountConnections: [] });
+    // Space.accountConnections is a page now (it was a list of every connection).
+    expect(space.space).toEqual({
+      tier: 'FREE',
+      billingConnection: null,
+      accountConnections: { edges: [] },
+    });
     expect(await count('connection_iam_roles', '"connectionId" = $1', [id])).toBe(0);
   });
 });
@@ -689,5 +694,109 @@ describe('CodeCatalyst: the account learns of a request only through its token',
     } finally {
       await events.close();
     }
+  });
+});
+
+describe("CodeCatalyst: a space's connections, a page at a time, and the space's quota", () => {
+  const PAGE = `query($id: ID!, $first: Int, $after: String) { space(id: $id) {
+    accountConnections(first: $first, after: $after) { edges { node { id status } } pageInfo { hasNextPage endCursor } } } }`;
+  interface SpacePage {
+    space: {
+      accountConnections: {
+        edges: { node: { id: string; status: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+  }
+
+  it('pages Space.accountConnections by cursor; a cursor of another space or list is refused', async () => {
+    const w = await world();
+    // Each new request replaces the pending one, which stays listed as EXPIRED.
+    const first = await request(w);
+    const second = await request(w);
+    await request(w);
+    const one = await ok<SpacePage>(PAGE, { id: w.spaceId, first: 1 }, w.admin);
+    expect(one.space.accountConnections.edges.map((e) => e.node)).toEqual([
+      { id: first.id, status: 'EXPIRED' },
+    ]);
+    expect(one.space.accountConnections.pageInfo.hasNextPage).toBe(true);
+    const two = await ok<SpacePage>(
+      PAGE,
+      { id: w.spaceId, first: 1, after: one.space.accountConnections.pageInfo.endCursor },
+      w.limited,
+    );
+    expect(two.space.accountConnections.edges.map((e) => e.node)).toEqual([
+      { id: second.id, status: 'EXPIRED' },
+    ]);
+    // The pending request is not listed: the page after the second is the last.
+    expect(two.space.accountConnections.pageInfo.hasNextPage).toBe(false);
+
+    const other = await ok<{ createSpace: { id: string } }>(
+      'mutation { createSpace(input: { name: "other-space", region: "us-west-2" }) { id } }',
+      {},
+      w.admin,
+    );
+    const cursor = one.space.accountConnections.pageInfo.endCursor;
+    expect(
+      await fails(PAGE, { id: other.createSpace.id, first: 1, after: cursor }, w.admin),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const listed = await ok<{ accountConnections: { pageInfo: { endCursor: string } } }>(
+      'query($s: ID) { accountConnections(spaceId: $s, first: 1) { pageInfo { endCursor } } }',
+      { s: w.spaceId },
+      w.admin,
+    );
+    expect(
+      await fails(
+        PAGE,
+        { id: w.spaceId, after: listed.accountConnections.pageInfo.endCursor },
+        w.admin,
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(await fails(PAGE, { id: w.spaceId, first: 101 }, w.admin)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
+  });
+
+  it('refuses a request over the space’s quota of connections, replaced ones included, changing nothing', async () => {
+    const w = await world();
+    await ok(
+      'mutation { updateTenantSettings(input: { accountConnectionQuota: 2 }) { accountConnectionQuota } }',
+      {},
+      w.tenant.admin,
+    );
+    const replaced = await request(w);
+    const pending = await request(w);
+    expect(
+      await fails(
+        REQUEST,
+        { input: { spaceId: w.spaceId, accountId: ACCOUNT, displayName: 'third' } },
+        w.admin,
+      ),
+    ).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: expect.stringMatching(/holds 2 connections, its quota/),
+    });
+    expect(await count('account_connections', '"spaceId" = $1', [w.spaceId])).toBe(2);
+    // The refused request replaced nothing: the pending one's token still verifies.
+    const verified = await ok<{ acceptAccountConnection: { id: string; status: string } }>(
+      ACCEPT,
+      { t: pending.token },
+      await w.account(),
+    );
+    expect(verified.acceptAccountConnection).toMatchObject({ id: pending.id, status: 'VERIFIED' });
+    // Removing the replaced request makes room again.
+    await ok(
+      'mutation($c: ID!) { deleteAccountConnection(connectionId: $c) { id } }',
+      { c: replaced.id },
+      w.admin,
+    );
+    const another = await createAccount(w.tenant, '444455556666');
+    await ok(
+      REQUEST,
+      { input: { spaceId: w.spaceId, accountId: another, displayName: 'another' } },
+      w.admin,
+    );
+    expect(await count('account_connections', '"spaceId" = $1', [w.spaceId])).toBe(2);
   });
 });

@@ -380,4 +380,33 @@ describe('quotas on roles, users and spaces', () => {
     expect(await count('spaces', '"tenantId" = $1', [t.id])).toBe(1);
     expect(await count('roles', '"tenantId" = $1 AND "accountId" = $2', [t.id, accountId])).toBe(2);
   });
+
+  it('refuses a new bundle object over the account’s quota, and still replaces an existing one', async () => {
+    const t = await createTenant('bundle-quota');
+    await ok(
+      'mutation { updateTenantSettings(input: { bundleObjectQuota: 2 }) { bundleObjectQuota } }',
+      {},
+      t.admin,
+    );
+    const accountId = await createAccount(t, '555566667777');
+    const PUT =
+      'mutation($input: PutBundleObjectInput!) { putBundleObject(input: $input) { key size } }';
+    const put = (key: string, body: string) => ({
+      input: { accountId, bucket: 'proton-templates', key, body },
+    });
+    await ok(PUT, put('one.yaml', 'a'), t.admin);
+    await ok(PUT, put('two.yaml', 'b'), t.admin);
+    expect(await fails(PUT, put('three.yaml', 'c'), t.admin)).toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: `Account ${accountId} has reached its quota of 2 bundle objects`,
+    });
+    // Putting a key again replaces it: no more room is taken.
+    expect(await ok(PUT, put('two.yaml', 'bigger'), t.admin)).toEqual({
+      putBundleObject: { key: 'two.yaml', size: 6 },
+    });
+    expect(await count('bundle_objects', '"tenantId" = $1', [t.id])).toBe(2);
+    // Another account has its own quota.
+    const other = await createAccount(t, '555566668888');
+    await ok(PUT, { input: { ...put('three.yaml', 'c').input, accountId: other } }, t.admin);
+  });
 });

@@ -6,6 +6,7 @@ import {
   CursorCodec,
   decodeTimeKey,
   encodeTimeKey,
+  ErrorCode,
   Page,
   pageSize,
   sha256Hex,
@@ -78,6 +79,11 @@ type ListScope =
       statuses: AccountConnectionStatus[];
     };
 
+/** The scope of `Space.accountConnections` cursors: one space's list. */
+function spacePageScope(tenantId: string, spaceId: string): string {
+  return `ccs:${tenantId}:${spaceId}`;
+}
+
 /**
  * CodeCatalyst account connections: a space requests one for an account (a connection token is
  * shown once), a principal of that account verifies or rejects it with the token.
@@ -103,7 +109,9 @@ export class AccountConnectionService {
     input: { spaceId: string; accountId: string; displayName: string; description?: string | null },
   ): Promise<{ connection: AccountConnectionRow; token: string }> {
     checkRequest(input);
-    const { connectionTokenTtlSeconds } = await this.settings.get(caller.tenantId);
+    const { connectionTokenTtlSeconds, accountConnectionQuota } = await this.settings.get(
+      caller.tenantId,
+    );
     const token = newConnectionToken();
     return this.db.withTenant(caller.tenantId, async (tx) => {
       // The space lock first, then everything the request decides on in one statement of its own.
@@ -128,6 +136,19 @@ export class AccountConnectionService {
       if (check.liveStatus === 'VERIFIED') {
         throw AppError.conflict(
           `Account ${input.accountId} is already connected to this space (connection ${check.liveId})`,
+        );
+      }
+      // Under the space lock, so the count holds until commit. A replaced request keeps its row.
+      const held = await this.connections.countInSpace(
+        tx,
+        caller.tenantId,
+        input.spaceId,
+        accountConnectionQuota,
+      );
+      if (held >= accountConnectionQuota) {
+        throw new AppError(
+          ErrorCode.QUOTA_EXCEEDED,
+          `The space holds ${accountConnectionQuota} connections, its quota: remove expired or rejected ones first`,
         );
       }
       const actor = `user:${caller.userId}`;
@@ -264,10 +285,36 @@ export class AccountConnectionService {
     return this.db.withTenant(tenantId, (tx) => this.connections.byIds(tx, tenantId, ids));
   }
 
-  /** The non-pending connections of many spaces in one query (GraphQL batching). */
-  async ofSpaces(tenantId: string, spaceIds: readonly string[]): Promise<AccountConnectionRow[][]> {
-    return this.db.withTenant(tenantId, (tx) =>
-      this.connections.ofSpaces(tx, tenantId, spaceIds, listedStatuses(false)),
+  /**
+   * Where a page of a space's connections (`Space.accountConnections`) starts: null for the first
+   * page; BAD_USER_INPUT for a cursor of another list, space or tenant.
+   */
+  spacePageStart(
+    tenantId: string,
+    spaceId: string,
+    after: string | null | undefined,
+  ): TimeKey | null {
+    return decodeTimeKey(this.cursors, spacePageScope(tenantId, spaceId), after);
+  }
+
+  /**
+   * One page of the non-pending connections of each of many spaces, in one query (GraphQL
+   * batching); `after` is where each page starts (a cursor names a position in one space).
+   */
+  async pagesOfSpaces(
+    tenantId: string,
+    spaceIds: readonly string[],
+    first: number | null | undefined,
+    after: TimeKey | null,
+  ): Promise<Page<AccountConnectionRow>[]> {
+    const limit = pageSize(first);
+    const pages = await this.db.withTenant(tenantId, (tx) =>
+      this.connections.pagesOfSpaces(tx, tenantId, spaceIds, listedStatuses(false), after, limit),
+    );
+    return pages.map((rows, i) =>
+      toPage(rows, limit, (row) =>
+        encodeTimeKey(this.cursors, spacePageScope(tenantId, spaceIds[i]), row.createdAt, row.id),
+      ),
     );
   }
 

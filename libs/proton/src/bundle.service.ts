@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, checkString } from '@accountlink/common';
+import { AppError, checkString, ErrorCode } from '@accountlink/common';
 import { Database } from '@accountlink/db';
-import { AccountRepository } from '@accountlink/tenancy';
+import { AccountRepository, TenantSettingsService } from '@accountlink/tenancy';
 import { TEMPLATE_LIMITS } from './domain/template-rules';
 import { BundleObjectInfo, BundleRepository } from './repositories/bundle.repository';
 
@@ -16,6 +16,7 @@ export class BundleService {
     private readonly db: Database,
     private readonly bundles: BundleRepository,
     private readonly accounts: AccountRepository,
+    private readonly settings: TenantSettingsService,
   ) {}
 
   async put(
@@ -34,11 +35,28 @@ export class BundleService {
         `The object has ${size} bytes; a bundle holds at most ${TEMPLATE_LIMITS.bundleObject}`,
       );
     }
-    return this.db.withTenant(tenantId, async (tx) => {
-      if (!(await this.accounts.find(tx, tenantId, accountId))) {
-        throw AppError.notFound(`Account ${accountId} does not exist`);
-      }
-      return this.bundles.put(tx, { tenantId, accountId, bucket, key }, body, size);
-    });
+    const { bundleObjectQuota } = await this.settings.get(tenantId);
+    const object = { tenantId, accountId, bucket, key };
+    return this.db.withTenant(
+      tenantId,
+      async (tx) => {
+        if (!(await this.accounts.find(tx, tenantId, accountId))) {
+          throw AppError.notFound(`Account ${accountId} does not exist`);
+        }
+        // Replacing an object takes no more room; a new one must fit under the quota.
+        if (
+          (await this.bundles.countInAccountBesides(tx, object, bundleObjectQuota)) >=
+          bundleObjectQuota
+        ) {
+          throw new AppError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `Account ${accountId} has reached its quota of ${bundleObjectQuota} bundle objects`,
+          );
+        }
+        return this.bundles.put(tx, object, body, size);
+      },
+      // The account's puts one at a time (the advisory lock), so the count holds until commit.
+      { lockKey: `bundle|${tenantId}|${accountId}` },
+    );
   }
 }

@@ -20,6 +20,8 @@ export interface TenantSettings {
   roleQuota: number;
   userQuota: number;
   spaceQuota: number;
+  bundleObjectQuota: number;
+  accountConnectionQuota: number;
 }
 
 /** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
@@ -87,6 +89,8 @@ export class TenantSettingsService {
     checkRange('roleQuota', patch.roleQuota, 1, 100_000);
     checkRange('userQuota', patch.userQuota, 1, 1_000_000);
     checkRange('spaceQuota', patch.spaceQuota, 1, 100_000);
+    checkRange('bundleObjectQuota', patch.bundleObjectQuota, 1, 100_000);
+    checkRange('accountConnectionQuota', patch.accountConnectionQuota, 1, 100_000);
     if (
       patch.deploymentFailureRate !== undefined &&
       !(patch.deploymentFailureRate >= 0 && patch.deploymentFailureRate <= 1)

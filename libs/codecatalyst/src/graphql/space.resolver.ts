@@ -19,7 +19,7 @@ import {
 import { AccountConnectionService } from '../account-connection.service';
 import { BillingService } from '../billing.service';
 import { SpaceService } from '../space.service';
-import { AccountConnectionModel } from './account-connection.models';
+import { AccountConnectionConnection, AccountConnectionModel } from './account-connection.models';
 import {
   CreateSpaceInput,
   RemoveSpaceMemberInput,
@@ -160,19 +160,25 @@ export class SpaceResolver {
     return row ? AccountConnectionModel.from(row) : null;
   }
 
-  @ResolveField(() => [AccountConnectionModel], {
-    description: 'The connections of the space that are not pending',
+  @ResolveField(() => AccountConnectionConnection, {
+    description:
+      'The connections of the space that are not pending, a page at a time (first: 1 to 100, default 50)',
   })
   async accountConnections(
     @Parent() space: SpaceModel,
     @Context() { ctx }: GqlContext,
-  ): Promise<AccountConnectionModel[]> {
-    const rows = await ctx.loadForTenant(
-      'codecatalyst.spaceConnections',
-      (tenantId, ids) => this.connectionService.ofSpaces(tenantId, ids),
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<RelayConnection<AccountConnectionModel>> {
+    const { tenantId } = requireTenantPrincipal(await ctx.principal());
+    const start = this.connectionService.spacePageStart(tenantId, space.id, after);
+    // One batch per page shape: the spaces of a response asking the same page share one query.
+    const page = await ctx.loadForTenant(
+      `codecatalyst.spaceConnections:${first ?? ''}:${after ?? ''}`,
+      (id, ids) => this.connectionService.pagesOfSpaces(id, ids, first, start),
       space.id,
     );
-    return rows.map(AccountConnectionModel.from);
+    return toConnection(page, AccountConnectionModel.from);
   }
 
   @ResolveField(() => [SpaceMemberModel])

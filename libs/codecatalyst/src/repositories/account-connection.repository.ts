@@ -5,6 +5,7 @@ import {
   AccountConnectionStatus,
   AccountConnectionTransition,
   afterTimeKey,
+  countUpTo,
   RowLock,
   Space,
   SpaceRole,
@@ -342,6 +343,18 @@ export class AccountConnectionRepository {
     return rows.map(toRow);
   }
 
+  /** How many connections the space holds, whatever their status, counted up to `limit`. */
+  async countInSpace(tx: Tx, tenantId: string, spaceId: string, limit: number): Promise<number> {
+    return countUpTo(
+      tx,
+      tx
+        .selectFrom('account_connections')
+        .where('tenantId', '=', tenantId)
+        .where('spaceId', '=', spaceId),
+      limit,
+    );
+  }
+
   /** Connections by id with their spaces, in the order asked (GraphQL batching). */
   async byIds(
     tx: Tx,
@@ -359,23 +372,37 @@ export class AccountConnectionRepository {
     return indexBy(ids, rows.map(toRow), (r) => r.id);
   }
 
-  /** The connections of many spaces in `statuses`, in (createdAt, id) order, in one query. */
-  async ofSpaces(
+  /**
+   * One page of each space's connections in `statuses`, in (createdAt, id) order, in one query:
+   * per space, each status is its own range scan of (tenantId, spaceId, status, createdAt, id),
+   * merged and cut at `limit + 1`, so a space's page costs the same however many rows it has.
+   */
+  async pagesOfSpaces(
     tx: Tx,
     tenantId: string,
     spaceIds: readonly string[],
     statuses: readonly AccountConnectionStatus[],
+    after: TimeKeyset | null,
+    limit: number,
   ): Promise<AccountConnectionRow[][]> {
-    if (spaceIds.length === 0 || statuses.length === 0) {
+    const valid = [...new Set(spaceIds.filter(isUuid))];
+    if (valid.length === 0 || statuses.length === 0) {
       return spaceIds.map(() => []);
     }
-    const rows = await this.withSpace(tx)
-      .where('c.tenantId', '=', tenantId)
-      .where('c.spaceId', 'in', [...spaceIds])
-      .where('c.status', 'in', [...statuses])
-      .orderBy('c.createdAt')
-      .orderBy('c.id')
-      .execute();
+    const { rows } = await sql<AccountConnection & SpaceColumns>`
+      SELECT c.*, ${SPACE_COLUMNS} FROM unnest(${valid}::uuid[]) AS sp("id"),
+        LATERAL (
+          SELECT p.* FROM unnest(${[...statuses]}::text[]) AS st("status"),
+            LATERAL (
+              SELECT * FROM "account_connections"
+               WHERE "tenantId" = ${tenantId}::uuid AND "spaceId" = sp."id" AND "status" = st."status"
+                 ${after ? sql`AND ${afterTimeKey('createdAt', after)}` : sql``}
+               ORDER BY "createdAt", "id" LIMIT ${limit + 1}
+            ) p
+          ORDER BY p."createdAt", p."id" LIMIT ${limit + 1}
+        ) c
+      JOIN "spaces" s ON s."id" = c."spaceId"
+      ORDER BY c."createdAt", c."id"`.execute(tx);
     return groupBy(spaceIds, rows.map(toRow), (r) => r.spaceId);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '@accountlink/db';
+import { countUpTo, type Tx } from '@accountlink/db';
 import { sql } from 'kysely';
 
 export interface BundleObjectInfo {
@@ -31,6 +31,19 @@ export class BundleRepository {
       )
       .returning(['bucket', 'key', 'size', 'createdAt'])
       .executeTakeFirstOrThrow();
+  }
+
+  /** How many objects the account holds besides `key`, counted up to `limit` (its quota). */
+  async countInAccountBesides(tx: Tx, key: BundleKey, limit: number): Promise<number> {
+    return countUpTo(
+      tx,
+      tx
+        .selectFrom('bundle_objects')
+        .where('tenantId', '=', key.tenantId)
+        .where('accountId', '=', key.accountId)
+        .where((eb) => eb.or([eb('bucket', '<>', key.bucket), eb('key', '<>', key.key)])),
+      limit,
+    );
   }
 
   /** The object's body, or null when there is no such object. */

@@ -198,6 +198,13 @@ export class TenantSettingsModel {
   userQuota!: number;
   @Field(() => Int, { description: 'CodeCatalyst spaces per tenant (default 1000)' })
   spaceQuota!: number;
+  @Field(() => Int, { description: "Objects of an account's simulated S3 store (default 1000)" })
+  bundleObjectQuota!: number;
+  @Field(() => Int, {
+    description:
+      'Connections a CodeCatalyst space holds, whatever their status: replaced and expired requests count until removed (default 1000)',
+  })
+  accountConnectionQuota!: number;
 }
 
 @InputType()
@@ -217,4 +224,6 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) roleQuota?: number | null;
   @Field(() => Int, { nullable: true }) userQuota?: number | null;
   @Field(() => Int, { nullable: true }) spaceQuota?: number | null;
+  @Field(() => Int, { nullable: true }) bundleObjectQuota?: number | null;
+  @Field(() => Int, { nullable: true }) accountConnectionQuota?: number | null;
 }

@@ -108,6 +108,8 @@ export class TenancyResolver {
       roleQuota: input.roleQuota ?? undefined,
       userQuota: input.userQuota ?? undefined,
       spaceQuota: input.spaceQuota ?? undefined,
+      bundleObjectQuota: input.bundleObjectQuota ?? undefined,
+      accountConnectionQuota: input.accountConnectionQuota ?? undefined,
     });
   }
 

@@ -19,6 +19,8 @@ export const SETTINGS_COLUMNS = [
   'roleQuota',
   'userQuota',
   'spaceQuota',
+  'bundleObjectQuota',
+  'accountConnectionQuota',
 ] as const;
 
 export type SettingsRow = Pick<Tenant, (typeof SETTINGS_COLUMNS)[number]>;
