@@ -2,15 +2,10 @@ import { ChildProcess, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { CallOptions, gql, ok, OPERATOR, trustPolicy } from './test/client';
 import { kill, prepareDatabase, startApps } from './test/fault-stack';
+import { createLoad, faultWorld, waitValidatedAndDrained } from './test/fault-world';
 import { freePort, ROOT, waitFor } from './test/stack';
 
-const ENV = '123456789222';
-const MGMT = '123456789111';
-const ROLE = `arn:aws:iam::${ENV}:role/service-role/pg-fault-role`;
-const CREATE = `mutation($input: CreateEnvironmentAccountConnectionInput!) {
-  createEnvironmentAccountConnection(input: $input) { id } }`;
 const DATA = join(ROOT, '.data', 'e2e-faults', 'pg-cluster');
 
 /**
@@ -65,62 +60,9 @@ describe('fault: Postgres restarted under a create load', () => {
   }, 60_000);
 
   it('refuses only retryably while it is down, and loses and leaves nothing', async () => {
-    const at = (token: string): CallOptions => ({ token, url });
-    const tenant = await ok<{ createTenant: { adminKey: string } }>(
-      'mutation { createTenant(input: { name: "pg-fault" }) { adminKey } }',
-      {},
-      { ...OPERATOR, url },
-    );
-    const admin = at(tenant.createTenant.adminKey);
-    for (const accountId of [ENV, MGMT]) {
-      await ok(
-        'mutation($a: String) { createAccount(input: { accountId: $a }) { accountId } }',
-        { a: accountId },
-        admin,
-      );
-    }
-    await ok(
-      'mutation($input: CreateRoleInput!) { createRole(input: $input) { arn } }',
-      {
-        input: {
-          accountId: ENV,
-          roleName: 'pg-fault-role',
-          path: '/service-role/',
-          assumeRolePolicyDocument: trustPolicy('proton.amazonaws.com', MGMT),
-        },
-      },
-      admin,
-    );
-    const key = await ok<{ createApiKey: { key: string } }>(
-      'mutation($a: String) { createApiKey(input: { accountId: $a }) { key } }',
-      { a: ENV },
-      admin,
-    );
-    const caller = at(key.createApiKey.key);
-
-    const created: string[] = [];
-    const refusals: Record<string, number> = {};
-    let n = 0;
-    let loading = true;
-    const load = (async () => {
-      while (loading) {
-        const res = await gql<{ createEnvironmentAccountConnection: { id: string } }>(
-          CREATE,
-          {
-            input: { environmentName: `pg-fault-${n++}`, managementAccountId: MGMT, roleArn: ROLE },
-          },
-          caller,
-        ).catch(() => null);
-        const id = res?.data?.createEnvironmentAccountConnection?.id;
-        if (id) {
-          created.push(id);
-        } else {
-          const code = String(res?.errors?.[0]?.extensions?.code ?? 'NO_ANSWER');
-          refusals[code] = (refusals[code] ?? 0) + 1;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    const world = await faultWorld(url, 'pg-fault-role');
+    const load = createLoad(world, 'pg-fault', 100);
+    const { created, refusals } = load;
     await new Promise((r) => setTimeout(r, 1_500));
     const before = created.length;
     // A fast shutdown (SIGINT to the postmaster), then the same cluster started again.
@@ -143,8 +85,7 @@ describe('fault: Postgres restarted under a create load', () => {
     const after = created.length;
     // Creates succeed again once the pool has new connections.
     await waitFor(async () => created.length >= after + 10, 'creates to succeed again', 20_000);
-    loading = false;
-    await load;
+    await load.stop();
 
     console.log(
       `Postgres down ${downMs} ms under a create every 100 ms: ${created.length} created ` +
@@ -152,29 +93,8 @@ describe('fault: Postgres restarted under a create load', () => {
     );
     // Refused while down only as retryable, never as an internal error.
     expect(Object.keys(refusals).filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
-    // Nothing lost or stuck: every create answered with an id is stored, and its role validated.
-    await waitFor(
-      async () => {
-        const { rows } = await owner.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM connection_role_validations
-           WHERE "connectionId" = ANY($1::uuid[]) AND status = 'VALID'`,
-          [created],
-        );
-        return rows[0]?.n === created.length;
-      },
-      'every role validation after the restart',
-      60_000,
-    );
-    // The validations' own events go out too: the relay drains the outbox.
-    await waitFor(
-      async () =>
-        (
-          await owner.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM outbox_events WHERE "publishedAt" IS NULL`,
-          )
-        ).rows[0]?.n === 0,
-      'the outbox to drain',
-      20_000,
-    );
+    // Nothing lost or stuck: every create answered with an id is stored, and its role validated;
+    // the validations' own events go out too: the relay drains the outbox.
+    await waitValidatedAndDrained(owner, created);
   }, 120_000);
 });

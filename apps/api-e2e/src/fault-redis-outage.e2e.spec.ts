@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { CallOptions, gql, ok, OPERATOR, subscribe, trustPolicy } from './test/client';
+import { CallOptions, gql, subscribe } from './test/client';
 import { FaultStack, kill, startFaultStack, startRedis, stopFaultStack } from './test/fault-stack';
+import { FAULT_ENV, FAULT_MGMT, faultWorld } from './test/fault-world';
 import { waitFor } from './test/stack';
 
-const ENV = '123456789222';
-const MGMT = '123456789111';
+const ENV = FAULT_ENV;
+const MGMT = FAULT_MGMT;
 const ROLE = `arn:aws:iam::${ENV}:role/service-role/fault-proton-role`;
 const CREATE = `mutation($input: CreateEnvironmentAccountConnectionInput!) {
   createEnvironmentAccountConnection(input: $input) { id status } }`;
@@ -32,39 +32,8 @@ describe('fault: Redis killed for 15 s under a steady create load', () => {
   });
 
   it('loses no write and no event', async () => {
-    const at = (token: string): CallOptions => ({ token, url: stack.url });
-    const tenant = await ok<{ createTenant: { adminKey: string } }>(
-      `mutation { createTenant(input: { name: "fault-${randomUUID().slice(0, 8)}" }) { adminKey } }`,
-      {},
-      { ...OPERATOR, url: stack.url },
-    );
-    const admin = at(tenant.createTenant.adminKey);
-    const keys: Record<string, CallOptions> = {};
-    for (const accountId of [ENV, MGMT]) {
-      await ok(
-        'mutation($a: String) { createAccount(input: { accountId: $a }) { accountId } }',
-        { a: accountId },
-        admin,
-      );
-      const key = await ok<{ createApiKey: { key: string } }>(
-        'mutation($a: String) { createApiKey(input: { accountId: $a }) { key } }',
-        { a: accountId },
-        admin,
-      );
-      keys[accountId] = at(key.createApiKey.key);
-    }
-    await ok(
-      'mutation($input: CreateRoleInput!) { createRole(input: $input) { arn } }',
-      {
-        input: {
-          accountId: ENV,
-          roleName: 'fault-proton-role',
-          path: '/service-role/',
-          assumeRolePolicyDocument: trustPolicy('proton.amazonaws.com', MGMT),
-        },
-      },
-      admin,
-    );
+    const world = await faultWorld(stack.url, 'fault-proton-role');
+    const keys: Record<string, CallOptions> = { [ENV]: world.env, [MGMT]: world.mgmt };
     const events = await subscribe<{
       environmentAccountConnectionChanged: { id: string; status: string };
     }>(keys[MGMT] as CallOptions, CHANGED);

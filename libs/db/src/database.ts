@@ -282,6 +282,14 @@ export class TenantDatabase {
 
   protected async run<T>(prelude: string, single: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has lost the pool's error listener: a connection that breaks between
+    // two statements (terminated, server gone) would be an unhandled 'error' event, which ends
+    // the process. Noted instead: its next statement fails, and the client leaves the pool.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onLost);
     const connection = new TenantConnection(client, prelude, single);
     let broken: unknown = undefined;
     try {
@@ -312,11 +320,10 @@ export class TenantDatabase {
     } finally {
       // A client whose ROLLBACK failed, or whose prepared statements are unknown, leaves the pool.
       const discard =
-        broken instanceof Error
-          ? broken
-          : connection.poisoned
-            ? new Error('statement failed')
-            : undefined;
+        (broken instanceof Error ? broken : undefined) ??
+        lost ??
+        (connection.poisoned ? new Error('statement failed') : undefined);
+      client.removeListener('error', onLost);
       client.release(discard);
     }
   }

@@ -110,14 +110,9 @@ export function prepareDatabase(databaseUrl: string, seed = false): void {
   }
 }
 
-/** An API and a worker of their own on the given database and Redis; resolves once it is ready. */
-export async function startApps(
-  name: string,
-  databaseUrl: string,
-  redisUrl: string,
-): Promise<{ url: string; api: ChildProcess; worker: ChildProcess }> {
-  const port = await freePort();
-  const env = {
+/** The environment of a fault test's apps: their database, their Redis and its own prefix. */
+function appEnv(name: string, databaseUrl: string, redisUrl: string): Record<string, string> {
+  return {
     DATABASE_URL: databaseUrl,
     APP_DATABASE_URL: appUrl(databaseUrl),
     REDIS_URL: redisUrl,
@@ -125,8 +120,18 @@ export async function startApps(
     WORKER_METRICS_PORT: '0',
     JOB_LOCK_MS: '2000',
   };
+}
+
+/** An API and a worker of their own on the given database and Redis; resolves once it is ready. */
+export async function startApps(
+  name: string,
+  databaseUrl: string,
+  redisUrl: string,
+): Promise<{ url: string; api: ChildProcess; worker: ChildProcess }> {
+  const port = await freePort();
+  const env = appEnv(name, databaseUrl, redisUrl);
   const api = spawnApp('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, `${name}-api`);
-  const worker = spawnApp('worker', env, `${name}-worker`);
+  const worker = startWorker(name, databaseUrl, redisUrl);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${url}/health/ready`)).status === 200,
@@ -134,6 +139,11 @@ export async function startApps(
     30_000,
   );
   return { url, api, worker };
+}
+
+/** A worker of a fault test's apps (a first one, or another after a kill). */
+export function startWorker(name: string, databaseUrl: string, redisUrl: string): ChildProcess {
+  return spawnApp('worker', appEnv(name, databaseUrl, redisUrl), `${name}-worker`);
 }
 
 export async function startFaultStack(name: string): Promise<FaultStack> {
@@ -146,7 +156,7 @@ export async function startFaultStack(name: string): Promise<FaultStack> {
 }
 
 /** The application role's URL of a database (as loadConfig derives it). */
-function appUrl(ownerUrl: string): string {
+export function appUrl(ownerUrl: string): string {
   const url = new URL(ownerUrl);
   url.username = 'accountlink_app';
   url.password = process.env.APP_DATABASE_PASSWORD ?? 'accountlink_app';
