@@ -52,6 +52,30 @@ export function toAwsError(error: unknown): AwsProtocolError {
   }
 }
 
+/**
+ * Which HTTP status a modelled Proton error is answered with. `reference`: the API reference's
+ * (the seeds'), 400 for every client error. `model`: the SDK model's `httpError` traits (403, 409,
+ * 404, 402, 429, 400). The SDKs and the CLI pick the exception by `__type`, so both work with
+ * either; `reference` is the default (AWS_ERROR_STATUSES).
+ */
+export type AwsErrorStatuses = 'reference' | 'model';
+
+/** The `httpError` trait of each of Proton's modelled errors (aws-wire.spec checks the SDK's). */
+export const MODEL_ERROR_STATUSES: Readonly<Record<string, number>> = {
+  AccessDeniedException: 403,
+  ConflictException: 409,
+  InternalServerException: 500,
+  ResourceNotFoundException: 404,
+  ServiceQuotaExceededException: 402,
+  ThrottlingException: 429,
+  ValidationException: 400,
+};
+
+/** The HTTP status of an AWS error under the chosen statuses; unmodelled errors keep their own. */
+export function awsErrorStatus(error: AwsProtocolError, statuses: AwsErrorStatuses): number {
+  return statuses === 'model' ? (MODEL_ERROR_STATUSES[error.type] ?? error.status) : error.status;
+}
+
 /** Epoch seconds with milliseconds, the awsJson1_0 timestamp format. */
 export function epochSeconds(date: Date): number {
   return date.getTime() / 1000;
@@ -77,6 +101,11 @@ type Json = Record<string, unknown>;
 /** Reads fields of an AWS JSON request, refusing wrong types with a ValidationException naming them. */
 export class WireInput {
   constructor(private readonly body: Json) {}
+
+  /** Whether the request carries the member at all (with any value but null). */
+  has(field: string): boolean {
+    return this.body[field] !== undefined && this.body[field] !== null;
+  }
 
   string(field: string): string | undefined {
     const value = this.body[field];

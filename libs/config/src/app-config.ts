@@ -47,6 +47,7 @@ const schema = z.object({
   GRAPHQL_WS_MAX_PAYLOAD_BYTES: int(1_048_576, 1_024).pipe(z.number().max(104_857_600)),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY: int(10_000, 1),
+  AWS_ERROR_STATUSES: z.enum(['reference', 'model']).default('reference'),
 });
 
 export interface AppConfig {
@@ -112,6 +113,11 @@ export interface AppConfig {
   graphqlWsMaxSubscriptionsPerConnection: number;
   /** Subscriptions one key may hold at once in one API process. */
   graphqlWsMaxSubscriptionsPerKey: number;
+  /**
+   * HTTP statuses of the AWS edge's modelled errors: the API reference's 400s (default) or the
+   * SDK model's httpError traits.
+   */
+  awsErrorStatuses: 'reference' | 'model';
   /** The repository (or image) root: prisma/migrations is read from here. */
   workspaceRoot: string;
   dataDir: string;
@@ -190,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphqlWsMaxPayloadBytes: c.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
     graphqlWsMaxSubscriptionsPerConnection: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     graphqlWsMaxSubscriptionsPerKey: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY,
+    awsErrorStatuses: c.AWS_ERROR_STATUSES,
     workspaceRoot: workspaceRoot(),
     dataDir,
   };

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Logger, Post, Req, Res } from '@nestjs/common';
-import { AwsProtocolError, WireInput, jsonShapeProblem, toAwsError } from '@accountlink/common';
+import { Controller, Inject, Logger, Post, Req, Res } from '@nestjs/common';
+import {
+  AwsProtocolError,
+  WireInput,
+  awsErrorStatus,
+  jsonShapeProblem,
+  toAwsError,
+} from '@accountlink/common';
+import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { ProtonOperations } from '@accountlink/proton';
 import { AwsAuthService, ThrottleService } from '@accountlink/tenancy';
 import type { Request, Response } from 'express';
@@ -22,6 +29,7 @@ export class AwsJsonController {
     private readonly throttle: ThrottleService,
     private readonly proton: ProtonOperations,
     private readonly shares: RequestShares,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('/')
@@ -69,7 +77,9 @@ export class AwsJsonController {
           `request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
       }
-      res.status(wire.status).setHeader('x-amzn-errortype', wire.type);
+      res
+        .status(awsErrorStatus(wire, this.config.awsErrorStatuses))
+        .setHeader('x-amzn-errortype', wire.type);
       res.type(CONTENT_TYPE).send(JSON.stringify({ __type: wire.type, message: wire.message }));
     }
   }

@@ -1,0 +1,47 @@
+import * as proton from '@aws-sdk/client-proton';
+import { AppError, ErrorCode } from './app-error';
+import { awsErrorStatus, MODEL_ERROR_STATUSES, toAwsError } from './aws-wire';
+
+/** The httpError trait of every error Proton's model declares, as @aws-sdk/client-proton ships it. */
+function modelStatuses(): Record<string, number> {
+  const statuses: Record<string, number> = {};
+  for (const schema of Object.values(proton as unknown as Record<string, unknown>)) {
+    if (Array.isArray(schema) && schema[0] === -3 && (schema[3] as { error?: string }).error) {
+      statuses[schema[2] as string] = (schema[3] as { httpError: number }).httpError;
+    }
+  }
+  return statuses;
+}
+
+describe('HTTP statuses of AWS errors', () => {
+  it("keeps the model's httpError traits, exactly", () => {
+    expect(MODEL_ERROR_STATUSES).toEqual(modelStatuses());
+  });
+
+  it("answers every modelled client error 400 by default (the API reference), the model's status when asked", () => {
+    const cases: [AppError, string, number][] = [
+      [AppError.badInput('name', 'bad'), 'ValidationException', 400],
+      [AppError.forbidden('no'), 'AccessDeniedException', 403],
+      [AppError.notFound('gone'), 'ResourceNotFoundException', 404],
+      [AppError.conflict('taken'), 'ConflictException', 409],
+      [new AppError(ErrorCode.QUOTA_EXCEEDED, 'full'), 'ServiceQuotaExceededException', 402],
+      [new AppError(ErrorCode.THROTTLED, 'slow down'), 'ThrottlingException', 429],
+    ];
+    for (const [error, type, modelStatus] of cases) {
+      const wire = toAwsError(error);
+      expect(wire.type).toBe(type);
+      expect(awsErrorStatus(wire, 'reference')).toBe(400);
+      expect(awsErrorStatus(wire, 'model')).toBe(modelStatus);
+    }
+  });
+
+  it('keeps the status of errors outside the model under either setting', () => {
+    const unavailable = toAwsError(AppError.unavailable());
+    const unauthenticated = toAwsError(AppError.unauthenticated());
+    for (const statuses of ['reference', 'model'] as const) {
+      expect(awsErrorStatus(unavailable, statuses)).toBe(503);
+      expect(awsErrorStatus(unauthenticated, statuses)).toBe(403);
+    }
+    expect(awsErrorStatus(toAwsError(new Error('bug')), 'model')).toBe(500);
+  });
+});
