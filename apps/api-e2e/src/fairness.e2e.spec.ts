@@ -84,7 +84,9 @@ function flood(tenant: TestTenant): { started: Promise<void>; stop: () => Promis
   const started = new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: string) => {
       output += chunk;
-      if (output.startsWith('flooding\n')) resolve();
+      if (output.startsWith('flooding\n')) {
+        resolve();
+      }
     });
   });
   return {

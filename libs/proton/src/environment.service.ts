@@ -377,24 +377,44 @@ export class EnvironmentService {
   }
 
   /** ListEnvironmentOutputs: those of the last successful deployment. */
+  /**
+   * ListEnvironmentOutputs: the outputs of the environment's deployed state. `deploymentId` may
+   * name its last successful deployment (whose outputs these are); outputs of earlier deployments
+   * are not kept, so naming one is refused rather than answered with the current ones.
+   */
   async outputs(
     caller: ProtonCaller,
     name: string,
+    deploymentId?: string | null,
   ): Promise<{ key: string; valueString: string }[]> {
     checkName('environmentName', name);
+    if (deploymentId) {
+      checkId('deploymentId', deploymentId);
+    }
     const environment = await this.get(caller, name);
+    if (deploymentId && deploymentId !== environment.lastSucceededDeploymentId) {
+      const deployment = await this.getDeployment(caller, deploymentId, { environmentName: name });
+      throw AppError.badInput(
+        'deploymentId',
+        `The outputs of deployment ${deployment.id} are not kept: only those of the environment's last successful deployment (${environment.lastSucceededDeploymentId ?? 'none yet'}) are`,
+      );
+    }
     return environment.outputs as { key: string; valueString: string }[];
   }
 
   /** ListDeployments of this management account (optionally of one environment), oldest first. */
   async listDeployments(
     caller: ProtonCaller,
-    query: { environmentName?: string | null; first?: number | null; after?: string | null },
+    query: DeploymentScope & { first?: number | null; after?: string | null },
   ): Promise<Page<DeploymentRow>> {
     if (query.environmentName) {
       checkName('environmentName', query.environmentName);
     }
     const limit = pageSize(query.first);
+    if (query.serviceName || query.serviceInstanceName || query.componentName) {
+      // Services, service instances and components are not simulated: they have no deployments.
+      return toPage([], limit, () => '');
+    }
     const scope = `dep:${caller.tenantId}:${caller.accountId}:${caller.region}:${query.environmentName ?? ''}`;
     const after = decodeTimeKey(this.cursors, scope, query.after, 'nextToken');
     const rows = await this.db.withTenant(caller.tenantId, async (tx) => {
@@ -406,15 +426,28 @@ export class EnvironmentService {
     return toPage(rows, limit, (row) => encodeTimeKey(this.cursors, scope, row.createdAt, row.id));
   }
 
-  async getDeployment(caller: ProtonCaller, id: string): Promise<DeploymentRow> {
+  /**
+   * GetDeployment; `scope` narrows it as the model's scoping members do: a deployment of another
+   * environment, or any service, service instance or component (none exist: every deployment is
+   * an environment's), is not found.
+   */
+  async getDeployment(
+    caller: ProtonCaller,
+    id: string,
+    scope: DeploymentScope = {},
+  ): Promise<DeploymentRow> {
     checkId('id', id);
+    if (scope.environmentName) {
+      checkName('environmentName', scope.environmentName);
+    }
     const deployment = await this.db.withTenant(caller.tenantId, (tx) =>
       this.deployments.findById(tx, id),
     );
     if (
       !deployment ||
       deployment.accountId !== caller.accountId ||
-      deployment.region !== caller.region
+      deployment.region !== caller.region ||
+      !inDeploymentScope(deployment, scope)
     ) {
       throw AppError.notFound(`The deployment ${id} was not found`);
     }
@@ -584,4 +617,19 @@ export function stateOf(e: EnvironmentRow): EnvironmentState {
     templateMajorVersion: e.templateMajorVersion,
     templateMinorVersion: e.templateMinorVersion,
   };
+}
+
+/** The scoping members of GetDeployment and ListDeployments. */
+export interface DeploymentScope {
+  environmentName?: string | null;
+  serviceName?: string | null;
+  serviceInstanceName?: string | null;
+  componentName?: string | null;
+}
+
+function inDeploymentScope(deployment: DeploymentRow, scope: DeploymentScope): boolean {
+  if (scope.serviceName || scope.serviceInstanceName || scope.componentName) {
+    return false;
+  }
+  return !scope.environmentName || deployment.environmentName === scope.environmentName;
 }

@@ -8,7 +8,7 @@ import {
 } from '@accountlink/common';
 import { deploymentArn, environmentArn } from '../domain/environment-rules';
 import { parseVersionNumber } from '../domain/template-rules';
-import { EnvironmentService, EnvironmentState } from '../environment.service';
+import { DeploymentScope, EnvironmentService, EnvironmentState } from '../environment.service';
 import { ProtonCaller } from '../proton-caller';
 import type { DeploymentRow } from '../repositories/deployment.repository';
 import type { EnvironmentRow } from '../repositories/environment.repository';
@@ -66,9 +66,11 @@ export function wireEnvironment(e: EnvironmentRow, summary = false): Wire {
     deploymentStatus: e.deploymentStatus,
     deploymentStatusMessage: e.deploymentStatusMessage,
     lastDeploymentAttemptedAt: epochSeconds(e.lastDeploymentAttemptedAt),
+    // Required by the model: an environment that has never deployed successfully answers 0
+    // (1970-01-01T00:00:00Z), which no real deployment can have.
     lastDeploymentSucceededAt: e.lastDeploymentSucceededAt
       ? epochSeconds(e.lastDeploymentSucceededAt)
-      : null,
+      : 0,
     lastAttemptedDeploymentId: e.lastAttemptedDeploymentId,
     lastSucceededDeploymentId: e.lastSucceededDeploymentId,
     name: e.name,
@@ -133,6 +135,25 @@ function version(input: WireInput, field: string): number {
 function optionalVersion(input: WireInput, field: string): number | undefined {
   const value = input.string(field);
   return value === undefined ? undefined : parseVersionNumber(field, value);
+}
+
+/** Self-managed provisioning (a repository and pull requests) is not simulated. */
+function refuseProvisioningRepository(input: WireInput): void {
+  if (input.has('provisioningRepository')) {
+    throw AppError.badInput(
+      'provisioningRepository',
+      'Self-managed (pull request) provisioning is not simulated; use standard or CUSTOMER_MANAGED templates',
+    );
+  }
+}
+
+function deploymentScope(input: WireInput): DeploymentScope {
+  return {
+    environmentName: input.string('environmentName'),
+    serviceName: input.string('serviceName'),
+    serviceInstanceName: input.string('serviceInstanceName'),
+    componentName: input.string('componentName'),
+  };
 }
 
 /** The environment and environment-template operations of the AWS JSON protocol. */
@@ -273,12 +294,7 @@ export function environmentOperations(
     [
       'CreateEnvironment',
       async (caller, input) => {
-        if (input.string('provisioningRepository') || input.object('provisioningRepository')) {
-          throw AppError.badInput(
-            'provisioningRepository',
-            'Self-managed (pull request) provisioning is not simulated; use standard or CUSTOMER_MANAGED templates',
-          );
-        }
+        refuseProvisioningRepository(input);
         return {
           environment: wireEnvironment(
             await environments.create(caller, {
@@ -310,8 +326,9 @@ export function environmentOperations(
         const filters = input.objectList('environmentTemplates');
         const page = await environments.list(caller, {
           templates: filters?.map((f) => ({
+            // Both members of EnvironmentTemplateFilter are required in the model.
             templateName: f.requiredString('templateName'),
-            majorVersion: optionalVersion(f, 'majorVersion'),
+            majorVersion: version(f, 'majorVersion'),
           })),
           first: input.maxResults(),
           after: fromNextToken(input.string('nextToken')),
@@ -324,22 +341,25 @@ export function environmentOperations(
     ],
     [
       'UpdateEnvironment',
-      async (caller, input) => ({
-        environment: wireEnvironment(
-          await environments.update(caller, {
-            name: input.requiredString('name'),
-            deploymentType: input.requiredString('deploymentType'),
-            spec: input.string('spec'),
-            description: input.string('description'),
-            templateMajorVersion: optionalVersion(input, 'templateMajorVersion'),
-            templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
-            environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
-            protonServiceRoleArn: input.string('protonServiceRoleArn'),
-            codebuildRoleArn: input.string('codebuildRoleArn'),
-            componentRoleArn: input.string('componentRoleArn'),
-          }),
-        ),
-      }),
+      async (caller, input) => {
+        refuseProvisioningRepository(input);
+        return {
+          environment: wireEnvironment(
+            await environments.update(caller, {
+              name: input.requiredString('name'),
+              deploymentType: input.requiredString('deploymentType'),
+              spec: input.string('spec'),
+              description: input.string('description'),
+              templateMajorVersion: optionalVersion(input, 'templateMajorVersion'),
+              templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
+              environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
+              protonServiceRoleArn: input.string('protonServiceRoleArn'),
+              codebuildRoleArn: input.string('codebuildRoleArn'),
+              componentRoleArn: input.string('componentRoleArn'),
+            }),
+          ),
+        };
+      },
     ],
     [
       'DeleteEnvironment',
@@ -359,15 +379,28 @@ export function environmentOperations(
     ],
     [
       'ListEnvironmentOutputs',
-      async (caller, input) => ({
-        outputs: await environments.outputs(caller, input.requiredString('environmentName')),
-      }),
+      async (caller, input) => {
+        // Every output is answered in one page, so no nextToken is ever given out: any is invalid.
+        if (input.string('nextToken') !== undefined) {
+          throw AppError.badInput(
+            'nextToken',
+            'The pagination token is not valid for this request',
+          );
+        }
+        return {
+          outputs: await environments.outputs(
+            caller,
+            input.requiredString('environmentName'),
+            input.string('deploymentId'),
+          ),
+        };
+      },
     ],
     [
       'ListDeployments',
       async (caller, input) => {
         const page = await environments.listDeployments(caller, {
-          environmentName: input.string('environmentName'),
+          ...deploymentScope(input),
           first: input.maxResults(),
           after: fromNextToken(input.string('nextToken')),
         });
@@ -378,7 +411,11 @@ export function environmentOperations(
       'GetDeployment',
       async (caller, input) => ({
         deployment: wireDeployment(
-          await environments.getDeployment(caller, input.requiredString('id')),
+          await environments.getDeployment(
+            caller,
+            input.requiredString('id'),
+            deploymentScope(input),
+          ),
         ),
       }),
     ],

@@ -17,7 +17,11 @@ export type AwsOperation = (
 const STATUSES: readonly ConnectionStatus[] = ['PENDING', 'CONNECTED', 'REJECTED'];
 const REQUESTERS: readonly RequestedBy[] = ['MANAGEMENT_ACCOUNT', 'ENVIRONMENT_ACCOUNT'];
 
-/** The AWS wire shape (EnvironmentAccountConnection); absent optional members are omitted. */
+/**
+ * The AWS wire shape (EnvironmentAccountConnection); absent optional members are omitted. roleArn
+ * is required by the model even though a connection may have only a CodeBuild role: it is then
+ * the empty string.
+ */
 export function wireConnection(c: ConnectionRow): Record<string, unknown> {
   return {
     arn: connectionArn(c.region, c.environmentAccountId, c.id),
@@ -29,7 +33,7 @@ export function wireConnection(c: ConnectionRow): Record<string, unknown> {
     lastModifiedAt: epochSeconds(c.lastModifiedAt),
     managementAccountId: c.managementAccountId,
     requestedAt: epochSeconds(c.requestedAt),
-    ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+    roleArn: c.roleArn ?? '',
     status: c.status,
   };
 }
