@@ -43,12 +43,15 @@ import {
 } from './test/environments';
 import { rawAws, SEED_ROLE } from './test/proton';
 import {
+  membersOf,
   modelErrors,
   modelOperations,
   RecordedResponse,
   recording,
   requiredMembers,
+  requiredValues,
   shapeProblems,
+  wrongType,
 } from './test/proton-model';
 
 /**
@@ -368,6 +371,38 @@ describe('conformance with the Proton service model', () => {
       }),
     );
     expect(filtered.environments?.map((e) => e.name)).toEqual(['imported-vpc']);
+  }, 60_000);
+
+  it('refuses a value of the wrong type for every member of every served operation, naming it', async () => {
+    // Generated from the model: each input member in turn gets a value of another type while the
+    // other required members hold values of the right one. A member the product never reads would
+    // pass unrefused; each must be refused as AWS words it, naming the member.
+    await ok(
+      'mutation { updateTenantSettings(input: { requestsPerSecondPerAccount: 100000 }) { requestsPerSecondPerAccount } }',
+      {},
+      w.tenant.admin,
+    );
+    const unrefused: string[] = [];
+    const operations = modelOperations();
+    for (const name of served) {
+      const input = operations.get(name)?.input;
+      for (const member of membersOf(input)) {
+        if (member.kind === 'other') {
+          continue;
+        }
+        const body = { ...requiredValues(input), [member.name]: wrongType(member.kind) };
+        const res = await rawAws(`AwsProton20200720.${name}`, body, w.keys[MGMT]);
+        const message = String(res.body.message ?? '');
+        const named =
+          res.body.__type === 'ValidationException' &&
+          message.startsWith('1 validation error detected: Value') &&
+          message.includes(` at '${member.name}' failed to satisfy constraint: Member must `);
+        if (!named) {
+          unrefused.push(`${name}.${member.name} (${member.kind}): ${res.status} ${message}`);
+        }
+      }
+    }
+    expect(unrefused).toEqual([]);
   }, 60_000);
 
   it('has run every waiter of a served operation', () => {

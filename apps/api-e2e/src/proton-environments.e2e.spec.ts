@@ -174,13 +174,45 @@ describe('Proton environment templates', () => {
         ?.recommendedVersion,
     ).toBe('1.1');
     const versions = await w.mgmt.send(
-      new ListEnvironmentTemplateVersionsCommand({ templateName: 'web', maxResults: 2 }),
+      new ListEnvironmentTemplateVersionsCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        maxResults: 1,
+      }),
     );
     expect(versions.templateVersions?.map((v) => `${v.majorVersion}.${v.minorVersion}`)).toEqual([
       '1.0',
-      '1.1',
     ]);
     expect(versions.nextToken).toBeDefined();
+    const rest = await w.mgmt.send(
+      new ListEnvironmentTemplateVersionsCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        nextToken: versions.nextToken,
+      }),
+    );
+    expect(rest.templateVersions?.map((v) => `${v.majorVersion}.${v.minorVersion}`)).toEqual([
+      '1.1',
+    ]);
+    expect(rest.nextToken).toBeUndefined();
+    // Without majorVersion, the API reference's "list of major versions": one summary per major,
+    // its recommended minor (1.1), or its highest minor while none is published (2.0, a DRAFT).
+    const majors = await w.mgmt.send(
+      new ListEnvironmentTemplateVersionsCommand({ templateName: 'web', maxResults: 1 }),
+    );
+    expect(majors.templateVersions?.map((v) => `${v.majorVersion}.${v.minorVersion}`)).toEqual([
+      '1.1',
+    ]);
+    const nextMajors = await w.mgmt.send(
+      new ListEnvironmentTemplateVersionsCommand({
+        templateName: 'web',
+        nextToken: majors.nextToken,
+      }),
+    );
+    expect(
+      nextMajors.templateVersions?.map((v) => [`${v.majorVersion}.${v.minorVersion}`, v.status]),
+    ).toEqual([['2.0', 'DRAFT']]);
+    expect(nextMajors.nextToken).toBeUndefined();
     const tags = await w.mgmt.send(
       new ListTagsForResourceCommand({ resourceArn: template.environmentTemplate?.arn }),
     );

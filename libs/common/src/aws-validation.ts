@@ -1,11 +1,39 @@
 import { AppError } from './app-error';
 
-/** AWS's wording for a constraint violation, naming the field. */
-export function invalid(field: string, constraint: string): AppError {
+/**
+ * AWS's wording for a constraint violation, naming the field (dotted for nested members, as
+ * `source.s3.bucket` or `environmentTemplates.1.member.majorVersion`) and the constraint. Every
+ * violation of a member's modelled constraint (presence, type, length, pattern, range, enum) on
+ * either edge is worded by this helper or `missing`.
+ */
+export function invalid(field: string, constraint: string, value?: string | number): AppError {
+  const shown = value === undefined ? '' : ` '${value}'`;
   return AppError.badInput(
     field,
-    `1 validation error detected: Value at '${field}' failed to satisfy constraint: ${constraint}`,
+    `1 validation error detected: Value${shown} at '${field}' failed to satisfy constraint: ${constraint}`,
   );
+}
+
+/** A required member that is absent or null, as AWS words it. */
+export function missing(field: string): AppError {
+  return AppError.badInput(
+    field,
+    `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+  );
+}
+
+/** A value outside a modelled enum. */
+export function notInEnum(field: string, values: readonly string[], value?: string): AppError {
+  return invalid(
+    field,
+    `Member must satisfy enum value set: [${values.join(', ')}]`,
+    value?.slice(0, 40),
+  );
+}
+
+/** A length outside the modelled bounds. */
+export function badLength(field: string, min: number, max: number): AppError {
+  return invalid(field, `Member must have length between ${min} and ${max}`);
 }
 
 /** Length first, then pattern, as AWS's model validation reports them. */
@@ -17,7 +45,7 @@ export function checkString(
   max: number,
 ): void {
   if (value.length < min || value.length > max) {
-    throw invalid(field, `Member must have length between ${min} and ${max}`);
+    throw badLength(field, min, max);
   }
   if (!pattern.test(value)) {
     throw invalid(field, `Member must satisfy regular expression pattern: ${pattern.source}`);

@@ -1,6 +1,6 @@
 import * as proton from '@aws-sdk/client-proton';
 import { AppError, ErrorCode } from './app-error';
-import { awsErrorStatus, MODEL_ERROR_STATUSES, toAwsError } from './aws-wire';
+import { awsErrorStatus, MODEL_ERROR_STATUSES, toAwsError, WireInput } from './aws-wire';
 
 /** The httpError trait of every error Proton's model declares, as @aws-sdk/client-proton ships it. */
 function modelStatuses(): Record<string, number> {
@@ -43,5 +43,47 @@ describe('HTTP statuses of AWS errors', () => {
       expect(awsErrorStatus(unauthenticated, statuses)).toBe(403);
     }
     expect(awsErrorStatus(toAwsError(new Error('bug')), 'model')).toBe(500);
+  });
+});
+
+describe('validation messages of the AWS edge', () => {
+  const message = (read: () => unknown): string => {
+    try {
+      read();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a validation error');
+  };
+
+  it('names nested members by their dotted path, list members as AWS does', () => {
+    const input = new WireInput({
+      source: { s3: { key: 'a' } },
+      environmentTemplates: [{ templateName: 'web', majorVersion: '1' }, { templateName: 'api' }],
+    });
+    expect(message(() => input.object('source')?.object('s3')?.requiredString('bucket'))).toBe(
+      "1 validation error detected: Value null at 'source.s3.bucket' failed to satisfy constraint: Member must not be null",
+    );
+    const filters = input.objectList('environmentTemplates') ?? [];
+    expect(filters[0].requiredString('majorVersion')).toBe('1');
+    expect(message(() => filters[1].requiredString('majorVersion'))).toBe(
+      "1 validation error detected: Value null at 'environmentTemplates.2.member.majorVersion' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
+  it('words wrong types and ranges with the member and the constraint', () => {
+    const input = new WireInput({ name: 7, maxResults: 500, tags: 'x', source: [] });
+    expect(message(() => input.string('name'))).toBe(
+      "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must be a string",
+    );
+    expect(message(() => input.maxResults())).toBe(
+      "1 validation error detected: Value '500' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100",
+    );
+    expect(message(() => input.tags('tags'))).toMatch(/at 'tags' failed to satisfy constraint/);
+    expect(message(() => input.object('source'))).toMatch(
+      /at 'source' failed to satisfy constraint: Member must be a structure$/,
+    );
+    expect(input.has('name')).toBe(true);
+    expect(input.has('absent')).toBe(false);
   });
 });

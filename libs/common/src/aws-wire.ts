@@ -1,4 +1,5 @@
 import { AppError, assertUnreachable, ErrorCode } from './app-error';
+import { invalid, missing } from './aws-validation';
 import { isDependencyFailure } from './dependency-failure';
 
 /** An error in the AWS JSON protocol: `{"__type": type, "message": message}` with this status. */
@@ -100,7 +101,15 @@ type Json = Record<string, unknown>;
 
 /** Reads fields of an AWS JSON request, refusing wrong types with a ValidationException naming them. */
 export class WireInput {
-  constructor(private readonly body: Json) {}
+  /** `path`: the dotted name of this structure within the request ('' at the top). */
+  constructor(
+    private readonly body: Json,
+    private readonly path = '',
+  ) {}
+
+  private name(field: string): string {
+    return `${this.path}${field}`;
+  }
 
   /** Whether the request carries the member at all (with any value but null). */
   has(field: string): boolean {
@@ -113,10 +122,7 @@ export class WireInput {
       return undefined;
     }
     if (typeof value !== 'string') {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a string`,
-      );
+      throw invalid(this.name(field), 'Member must be a string');
     }
     return value;
   }
@@ -124,10 +130,7 @@ export class WireInput {
   requiredString(field: string): string {
     const value = this.string(field);
     if (value === undefined) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-      );
+      throw missing(this.name(field));
     }
     return value;
   }
@@ -138,10 +141,7 @@ export class WireInput {
       return undefined;
     }
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be an integer`,
-      );
+      throw invalid(this.name(field), 'Member must be an integer');
     }
     return value;
   }
@@ -152,10 +152,7 @@ export class WireInput {
       return undefined;
     }
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of strings`,
-      );
+      throw invalid(this.name(field), 'Member must be a list of strings');
     }
     return value as string[];
   }
@@ -169,10 +166,7 @@ export class WireInput {
       !Array.isArray(value) ||
       value.some((t) => !t || typeof t.key !== 'string' || typeof t.value !== 'string')
     ) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of {key, value} strings`,
-      );
+      throw invalid(this.name(field), 'Member must be a list of {key, value} strings');
     }
     return (value as { key: string; value: string }[]).map((t) => ({ key: t.key, value: t.value }));
   }
@@ -181,10 +175,7 @@ export class WireInput {
   maxResults(): number | undefined {
     const value = this.integer('maxResults');
     if (value !== undefined && (value < 1 || value > 100)) {
-      throw AppError.badInput(
-        'maxResults',
-        `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
-      );
+      throw invalid(this.name('maxResults'), 'Member must have value between 1 and 100', value);
     }
     return value;
   }
@@ -196,12 +187,9 @@ export class WireInput {
       return undefined;
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a structure`,
-      );
+      throw invalid(this.name(field), 'Member must be a structure');
     }
-    return new WireInput(value as Json);
+    return new WireInput(value as Json, `${this.name(field)}.`);
   }
 
   /** A list of structures (e.g. ListEnvironments' `environmentTemplates`). */
@@ -211,11 +199,8 @@ export class WireInput {
       return undefined;
     }
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null)) {
-      throw AppError.badInput(
-        field,
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a list of structures`,
-      );
+      throw invalid(this.name(field), 'Member must be a list of structures');
     }
-    return value.map((v) => new WireInput(v as Json));
+    return value.map((v, i) => new WireInput(v as Json, `${this.name(field)}.${i + 1}.member.`));
   }
 }

@@ -7,6 +7,7 @@ import {
   checkTags,
   CursorCodec,
   ErrorCode,
+  notInEnum,
   Page,
   pageSize,
   Tag,
@@ -19,11 +20,19 @@ import type { Updateable } from 'kysely';
 import { LIMITS, PATTERNS } from './domain/connection-rules';
 import { templateVersionArn } from './domain/environment-rules';
 import { checkName, checkOptional } from './domain/field-rules';
-import { highestVersion, recommendedMinors, TEMPLATE_LIMITS } from './domain/template-rules';
+import {
+  highestVersion,
+  recommendedMinors,
+  TEMPLATE_LIMITS,
+  TEMPLATE_VERSION_STATUSES,
+} from './domain/template-rules';
 import { ProtonCaller } from './proton-caller';
 import { versionEvent, VersionRow } from './proton-events';
 import { EnvironmentRepository } from './repositories/environment.repository';
-import { TemplateVersionRepository } from './repositories/template-version.repository';
+import {
+  TemplateVersionRepository,
+  VersionRecord,
+} from './repositories/template-version.repository';
 import { TemplateRepository, TemplateRow } from './repositories/template.repository';
 import { TemplateAccess, VersionView } from './template-access';
 
@@ -165,6 +174,36 @@ export class TemplateVersionService {
   }
 
   /** ListEnvironmentTemplateVersions (optionally of one major version), in version order. */
+  /**
+   * ListEnvironmentTemplateVersions without majorVersion, as the API reference has it: "a list of
+   * major versions", one summary per major version (its recommended minor, or its highest minor
+   * while none is published).
+   */
+  async listMajorVersions(
+    caller: ProtonCaller,
+    templateName: string,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Page<VersionView>> {
+    const limit = pageSize(first);
+    const scope = `tplm:${caller.tenantId}:${caller.accountId}:${caller.region}:${templateName}`;
+    let afterMajor: number | null = null;
+    if (after) {
+      const key = this.cursors.decode(scope, after);
+      if (!key || typeof key[0] !== 'number') {
+        throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
+      }
+      afterMajor = key[0];
+    }
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const template = await this.access.loadTemplate(tx, caller, templateName);
+      const rows = await this.versions.majorsPage(tx, template.id, afterMajor, limit);
+      return toPage(await this.withRecommended(tx, template, rows), limit, (row) =>
+        this.cursors.encode(scope, [row.majorVersion]),
+      );
+    });
+  }
+
   async listVersions(
     caller: ProtonCaller,
     templateName: string,
@@ -185,16 +224,24 @@ export class TemplateVersionService {
     return this.db.withTenant(caller.tenantId, async (tx) => {
       const template = await this.access.loadTemplate(tx, caller, templateName);
       const rows = await this.versions.page(tx, template.id, majorVersion ?? null, afterKey, limit);
-      const recommended = recommendedMinors(await this.versions.published(tx, template.id));
-      const views = rows.map((r) => ({
-        ...r,
-        template,
-        recommendedMinorVersion: recommended.get(r.majorVersion) ?? null,
-      }));
-      return toPage(views, limit, (row) =>
+      return toPage(await this.withRecommended(tx, template, rows), limit, (row) =>
         this.cursors.encode(scope, [row.majorVersion, row.minorVersion]),
       );
     });
+  }
+
+  /** Versions as views: each with its template and its major's recommended minor version. */
+  private async withRecommended(
+    tx: Tx,
+    template: TemplateRow,
+    rows: VersionRecord[],
+  ): Promise<VersionView[]> {
+    const recommended = recommendedMinors(await this.versions.published(tx, template.id));
+    return rows.map((r) => ({
+      ...r,
+      template,
+      recommendedMinorVersion: recommended.get(r.majorVersion) ?? null,
+    }));
   }
 
   /** Every version of many templates, in version order, in one transaction (GraphQL field batching). */
@@ -231,6 +278,9 @@ export class TemplateVersionService {
     change: { status?: string | null; description?: string | null },
   ): Promise<VersionView> {
     checkOptional('description', change.description, 0, TEMPLATE_LIMITS.description);
+    if (change.status && !TEMPLATE_VERSION_STATUSES.includes(change.status)) {
+      throw notInEnum('status', TEMPLATE_VERSION_STATUSES);
+    }
     if (change.status && change.status !== 'PUBLISHED' && change.status !== 'DRAFT') {
       throw AppError.badInput('status', 'status can be set to PUBLISHED (from DRAFT)');
     }

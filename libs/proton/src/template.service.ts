@@ -6,6 +6,7 @@ import {
   CursorCodec,
   decodeNameKey,
   ErrorCode,
+  notInEnum,
   Page,
   pageSize,
   Tag,
@@ -59,7 +60,7 @@ export class TemplateService {
     checkOptional('displayName', input.displayName, 1, TEMPLATE_LIMITS.displayName);
     checkOptional('description', input.description, 0, TEMPLATE_LIMITS.description);
     if (input.provisioning && input.provisioning !== 'CUSTOMER_MANAGED') {
-      throw AppError.badInput('provisioning', 'provisioning must be CUSTOMER_MANAGED when given');
+      throw notInEnum('provisioning', ['CUSTOMER_MANAGED']);
     }
     checkTags(input.tags ?? []);
     const lockKey = `tpl|${caller.tenantId}|${caller.accountId}|${caller.region}`;

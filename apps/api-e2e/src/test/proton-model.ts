@@ -178,6 +178,95 @@ export function shapeProblems(schemaRef: Schema, value: unknown, path = '$'): st
   }
 }
 
+/** The kind of a member's schema: what a value of it is in awsJson1_0. */
+export type MemberKind = 'string' | 'number' | 'boolean' | 'list' | 'map' | 'structure' | 'other';
+
+function kindOf(ref: Schema): MemberKind {
+  const schema = memberSchema(ref);
+  if (typeof schema === 'number') {
+    if (schema & 128) {
+      return 'map';
+    }
+    if (schema & 64) {
+      return 'list';
+    }
+    if (schema === 0 || schema === 21) {
+      return 'string';
+    }
+    if (schema === 2) {
+      return 'boolean';
+    }
+    if ([1, 4, 5, 6, 7, 17, 19].includes(schema)) {
+      return 'number';
+    }
+    return 'other';
+  }
+  if (!Array.isArray(schema)) {
+    return 'other';
+  }
+  switch (schema[0]) {
+    case SIMPLE:
+      return kindOf(schema[4]);
+    case LIST:
+      return 'list';
+    case MAP:
+      return 'map';
+    case STRUCTURE:
+    case UNION:
+      return 'structure';
+    default:
+      return 'other';
+  }
+}
+
+/** A structure's members: name, kind and schema. */
+export function membersOf(structure: Schema): { name: string; kind: MemberKind; schema: Schema }[] {
+  const s = deref(structure) as unknown[];
+  const names = s[4] as string[];
+  const refs = s[5] as Schema[];
+  return names.map((name, i) => ({ name, kind: kindOf(refs[i]), schema: memberSchema(refs[i]) }));
+}
+
+/** A value of the right type for a member (structures get their required members, recursively). */
+export function placeholder(kind: MemberKind, schema: Schema): unknown {
+  switch (kind) {
+    case 'string':
+      // Fits the patterns checked as a request is read (names, version numbers).
+      return '1';
+    case 'number':
+      return 1;
+    case 'boolean':
+      return true;
+    case 'list':
+      return [];
+    case 'map':
+      return {};
+    case 'structure':
+      return requiredValues(schema);
+    case 'other':
+      return null;
+  }
+}
+
+/**
+ * The required members of a structure, each with a placeholder of its type; a union gets its
+ * first member.
+ */
+export function requiredValues(structure: Schema): Record<string, unknown> {
+  const s = deref(structure) as unknown[];
+  const required = new Set(s[0] === UNION ? [(s[4] as string[])[0]] : requiredMembers(structure));
+  return Object.fromEntries(
+    membersOf(structure)
+      .filter((m) => required.has(m.name))
+      .map((m) => [m.name, placeholder(m.kind, m.schema)]),
+  );
+}
+
+/** A value of the wrong type for a member of this kind. */
+export function wrongType(kind: MemberKind): unknown {
+  return kind === 'string' ? 7 : 'x';
+}
+
 export interface RecordedResponse {
   operation: string;
   status: number;

@@ -2,6 +2,7 @@ import {
   AppError,
   epochSeconds,
   fromNextToken,
+  missing,
   Page,
   toNextToken,
   WireInput,
@@ -139,7 +140,8 @@ function optionalVersion(input: WireInput, field: string): number | undefined {
 
 /** Self-managed provisioning (a repository and pull requests) is not simulated. */
 function refuseProvisioningRepository(input: WireInput): void {
-  if (input.has('provisioningRepository')) {
+  // A value of the wrong type is refused as such first, like every other member.
+  if (input.object('provisioningRepository')) {
     throw AppError.badInput(
       'provisioningRepository',
       'Self-managed (pull request) provisioning is not simulated; use standard or CUSTOMER_MANAGED templates',
@@ -216,10 +218,7 @@ export function environmentOperations(
       async (caller, input) => {
         const s3 = input.object('source')?.object('s3');
         if (!s3) {
-          throw AppError.badInput(
-            'source',
-            `1 validation error detected: Value null at 'source.s3' failed to satisfy constraint: Member must not be null`,
-          );
+          throw missing('source.s3');
         }
         return {
           environmentTemplateVersion: wireVersion(
@@ -251,13 +250,14 @@ export function environmentOperations(
     [
       'ListEnvironmentTemplateVersions',
       async (caller, input) => {
-        const page = await versions.listVersions(
-          caller,
-          input.requiredString('templateName'),
-          optionalVersion(input, 'majorVersion'),
-          input.maxResults(),
-          fromNextToken(input.string('nextToken')),
-        );
+        // With majorVersion: its minor versions; without: one summary per major version.
+        const templateName = input.requiredString('templateName');
+        const major = optionalVersion(input, 'majorVersion');
+        const after = fromNextToken(input.string('nextToken'));
+        const page =
+          major === undefined
+            ? await versions.listMajorVersions(caller, templateName, input.maxResults(), after)
+            : await versions.listVersions(caller, templateName, major, input.maxResults(), after);
         return {
           templateVersions: page.items.map((v) => wireVersion(v, false)),
           ...nextToken(page),

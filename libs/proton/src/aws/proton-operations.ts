@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, epochSeconds, fromNextToken, toNextToken, WireInput } from '@accountlink/common';
+import {
+  epochSeconds,
+  fromNextToken,
+  missing,
+  notInEnum,
+  toNextToken,
+  WireInput,
+} from '@accountlink/common';
 import { ConnectionService, RequestedBy } from '../connection.service';
 import { connectionArn, ConnectionStatus } from '../domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from '../proton-caller';
@@ -125,28 +132,26 @@ export class ProtonOperations {
   }
 
   private async list(caller: ProtonCaller, input: WireInput): Promise<Record<string, unknown>> {
+    // Every member is read (and its type checked) before any value is judged.
     const requestedBy = input.requiredString('requestedBy');
-    if (!REQUESTERS.includes(requestedBy as RequestedBy)) {
-      throw AppError.badInput(
-        'requestedBy',
-        `1 validation error detected: Value '${requestedBy.slice(0, 40)}' at 'requestedBy' failed to satisfy constraint: Member must satisfy enum value set: [${REQUESTERS.join(', ')}]`,
-      );
-    }
     const statuses = input.stringList('statuses');
+    const query = {
+      environmentName: input.string('environmentName'),
+      first: input.maxResults(),
+      after: fromNextToken(input.string('nextToken')),
+    };
+    if (!REQUESTERS.includes(requestedBy as RequestedBy)) {
+      throw notInEnum('requestedBy', REQUESTERS, requestedBy);
+    }
     for (const status of statuses ?? []) {
       if (!STATUSES.includes(status as ConnectionStatus)) {
-        throw AppError.badInput(
-          'statuses',
-          `1 validation error detected: Value '${status.slice(0, 40)}' at 'statuses' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
-        );
+        throw notInEnum('statuses', STATUSES, status);
       }
     }
     const page = await this.connections.list(caller, {
+      ...query,
       requestedBy: requestedBy as RequestedBy,
-      environmentName: input.string('environmentName'),
       statuses: statuses as ConnectionStatus[] | undefined,
-      first: input.maxResults(),
-      after: fromNextToken(input.string('nextToken')),
     });
     return {
       environmentAccountConnections: page.items.map(wireSummary),
@@ -160,10 +165,7 @@ export class ProtonOperations {
   ): Promise<Record<string, unknown>> {
     const tags = input.tags('tags');
     if (!tags) {
-      throw AppError.badInput(
-        'tags',
-        `1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null`,
-      );
+      throw missing('tags');
     }
     await this.tags.tagResource(caller, input.requiredString('resourceArn'), tags);
     return {};
@@ -175,10 +177,7 @@ export class ProtonOperations {
   ): Promise<Record<string, unknown>> {
     const keys = input.stringList('tagKeys');
     if (!keys) {
-      throw AppError.badInput(
-        'tagKeys',
-        `1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null`,
-      );
+      throw missing('tagKeys');
     }
     await this.tags.untagResource(caller, input.requiredString('resourceArn'), keys);
     return {};

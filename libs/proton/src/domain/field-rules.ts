@@ -1,4 +1,4 @@
-import { AppError, checkString } from '@accountlink/common';
+import { badLength, checkString } from '@accountlink/common';
 import { checkId, LIMITS, PATTERNS } from './connection-rules';
 import type { Provisioning } from './environment-rules';
 
@@ -15,7 +15,7 @@ export function checkOptional(
   max: number,
 ): void {
   if (value !== undefined && value !== null && (value.length < min || value.length > max)) {
-    throw AppError.badInput(field, `${field} must have between ${min} and ${max} characters`);
+    throw badLength(field, min, max);
   }
 }
 

@@ -211,8 +211,11 @@ describe('versions', () => {
       [2, 0],
     ]);
     expect(parseVersionNumber('majorVersion', '12')).toBe(12);
-    expect(message(() => parseVersionNumber('majorVersion', '1.0'))).toMatch(/version number/);
-    expect(message(() => parseVersionNumber('majorVersion', '01'))).toMatch(/version number/);
+    // AWS's wording: the member and the model's TemplateVersionPart pattern.
+    const pattern =
+      /at 'majorVersion' failed to satisfy constraint: Member must satisfy regular expression pattern/;
+    expect(message(() => parseVersionNumber('majorVersion', '1.0'))).toMatch(pattern);
+    expect(message(() => parseVersionNumber('majorVersion', '01'))).toMatch(pattern);
   });
 });
 

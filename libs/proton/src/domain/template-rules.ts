@@ -1,5 +1,13 @@
-import { AppError } from '@accountlink/common';
+import { AppError, badLength, invalid } from '@accountlink/common';
 import { parse as parseYaml } from 'yaml';
+
+/** TemplateVersionStatus of the model. */
+export const TEMPLATE_VERSION_STATUSES: readonly string[] = [
+  'REGISTRATION_IN_PROGRESS',
+  'REGISTRATION_FAILED',
+  'DRAFT',
+  'PUBLISHED',
+];
 
 /** Size limits of the reference: spec and template schema 1–51,200 characters; bundle objects 2 MB. */
 export const TEMPLATE_LIMITS = {
@@ -162,7 +170,7 @@ export function validateSpec(
 ): Record<string, unknown> {
   const bad = (message: string) => AppError.badInput('spec', message);
   if (text.length < 1 || text.length > TEMPLATE_LIMITS.spec) {
-    throw bad(`spec must have between 1 and ${TEMPLATE_LIMITS.spec} characters`);
+    throw badLength('spec', 1, TEMPLATE_LIMITS.spec);
   }
   const parsed = parseDocument(text);
   if (!parsed.ok) {
@@ -240,10 +248,13 @@ export function recommendedMinors(versions: readonly VersionNumber[]): Map<numbe
   return byMajor;
 }
 
+/** TemplateVersionPart of the model. */
+const VERSION_PART = /^(0|([1-9]{1}\d{0,4}))$/;
+
 /** The wire's string version numbers ("1", "0") as integers, or a ValidationException. */
 export function parseVersionNumber(field: string, value: string): number {
-  if (!/^(0|[1-9]\d{0,4})$/.test(value)) {
-    throw AppError.badInput(field, `${field} must be a version number such as "1"`);
+  if (!VERSION_PART.test(value)) {
+    throw invalid(field, `Member must satisfy regular expression pattern: ${VERSION_PART.source}`);
   }
   return Number(value);
 }

@@ -112,6 +112,33 @@ export class TemplateVersionRepository {
       .execute();
   }
 
+  /**
+   * One version per major version, after `afterMajor`, in major order: the major's highest
+   * PUBLISHED minor (its recommended one), or its highest minor when none is published. A template
+   * has at most 1000 versions, read through the (templateId, majorVersion, minorVersion) index.
+   */
+  async majorsPage(
+    tx: Tx,
+    templateId: string,
+    afterMajor: number | null,
+    limit: number,
+  ): Promise<VersionRecord[]> {
+    let query = tx
+      .selectFrom('environment_template_versions')
+      .selectAll()
+      .distinctOn('majorVersion')
+      .where('templateId', '=', templateId);
+    if (afterMajor !== null) {
+      query = query.where('majorVersion', '>', afterMajor);
+    }
+    return query
+      .orderBy('majorVersion')
+      .orderBy(sql`"status" = 'PUBLISHED'`, 'desc')
+      .orderBy('minorVersion', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
   /** Every version of many templates, in version order, in one query. */
   async ofTemplates(
     tx: Tx,
