@@ -5,6 +5,7 @@ import {
   CreateEnvironmentAccountConnectionCommand,
   CreateEnvironmentCommand,
   DeleteEnvironmentAccountConnectionCommand,
+  DeleteDeploymentCommand,
   DeleteEnvironmentCommand,
   DeleteEnvironmentTemplateCommand,
   DeleteEnvironmentTemplateVersionCommand,
@@ -12,9 +13,11 @@ import {
   GetEnvironmentAccountConnectionCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateCommand,
+  GetResourcesSummaryCommand,
   ListDeploymentsCommand,
   ListEnvironmentAccountConnectionsCommand,
   ListEnvironmentOutputsCommand,
+  ListEnvironmentProvisionedResourcesCommand,
   ListEnvironmentsCommand,
   ListEnvironmentTemplatesCommand,
   ListEnvironmentTemplateVersionsCommand,
@@ -25,6 +28,7 @@ import {
   UntagResourceCommand,
   UpdateEnvironmentAccountConnectionCommand,
   UpdateEnvironmentCommand,
+  UpdateEnvironmentTemplateCommand,
   waitUntilEnvironmentDeployed,
 } from '@aws-sdk/client-proton';
 import { ok } from './test/client';
@@ -110,8 +114,8 @@ describe('conformance with the Proton service model', () => {
     served.sort();
   }, 60_000);
 
-  it('serves operations of the model only, and knows the 28 it serves', () => {
-    expect(served).toHaveLength(28);
+  it('serves operations of the model only, and knows the 32 it serves', () => {
+    expect(served).toHaveLength(32);
     const res = rawAws('AwsProton20200720.NotAnOperation', {}, w.keys[MGMT]);
     return expect(res).resolves.toMatchObject({ body: { __type: 'UnknownOperationException' } });
   });
@@ -170,6 +174,10 @@ describe('conformance with the Proton service model', () => {
     );
     await w.mgmt.send(new ListTagsForResourceCommand({ resourceArn: templateArn }));
     await w.mgmt.send(new UntagResourceCommand({ resourceArn: templateArn, tagKeys: ['team'] }));
+    const renamed = await w.mgmt.send(
+      new UpdateEnvironmentTemplateCommand({ name: 'web', displayName: 'Web', description: 'd' }),
+    );
+    expect(renamed.environmentTemplate).toMatchObject({ displayName: 'Web', description: 'd' });
     await w.mgmt.send(new ListEnvironmentTemplatesCommand({}));
     await w.mgmt.send(new ListEnvironmentTemplateVersionsCommand({ templateName: 'web' }));
 
@@ -194,13 +202,52 @@ describe('conformance with the Proton service model', () => {
     await w.mgmt.send(new ListEnvironmentOutputsCommand({ environmentName: 'imported-vpc' }));
     await w.mgmt.send(new ListDeploymentsCommand({ environmentName: 'through-connection' }));
     await w.mgmt.send(new GetDeploymentCommand({ id: environment?.lastAttemptedDeploymentId }));
+    const resources = await w.mgmt.send(
+      new ListEnvironmentProvisionedResourcesCommand({ environmentName: 'through-connection' }),
+    );
+    expect(resources.provisionedResources).toEqual([
+      {
+        name: expect.stringMatching(/^AWSProton-through-connection-cloudformation-[0-9a-f]{8}$/),
+        identifier: expect.stringMatching(
+          new RegExp(
+            `^arn:aws:cloudformation:us-east-1:${ENV}:stack/AWSProton-through-connection-cloudformation-`,
+          ),
+        ),
+        provisioningEngine: 'CLOUDFORMATION',
+      },
+    ]);
+    const imported = await w.mgmt.send(
+      new ListEnvironmentProvisionedResourcesCommand({ environmentName: 'imported-vpc' }),
+    );
+    expect(imported.provisionedResources).toEqual([]);
+    const summary = await w.mgmt.send(new GetResourcesSummaryCommand({}));
+    expect(summary.counts?.environments).toEqual({
+      total: 2,
+      failed: 0,
+      upToDate: 2,
+      behindMajor: 0,
+      behindMinor: 0,
+    });
+    expect(summary.counts?.environmentTemplates?.total).toBe(2);
+    expect(summary.counts?.services?.total).toBe(0);
+
     await w.settings({ provisioningDelayMs: 5_000 });
-    await w.mgmt.send(
+    const updating = await w.mgmt.send(
       new UpdateEnvironmentCommand({
         name: 'through-connection',
         deploymentType: 'CURRENT_VERSION',
         spec: spec({ subnet_count: 2 }),
       }),
+    );
+    const running = updating.environment?.lastAttemptedDeploymentId;
+    await expect(w.mgmt.send(new DeleteDeploymentCommand({ id: running }))).rejects.toThrow(
+      /only a deployment that has ended can be deleted/,
+    );
+    const first = environment?.lastAttemptedDeploymentId;
+    const deleted = await w.mgmt.send(new DeleteDeploymentCommand({ id: first }));
+    expect(deleted.deployment).toMatchObject({ id: first, deploymentStatus: 'SUCCEEDED' });
+    await expect(w.mgmt.send(new GetDeploymentCommand({ id: first }))).rejects.toBeInstanceOf(
+      sdk.ResourceNotFoundException,
     );
     await w.mgmt.send(
       new CancelEnvironmentDeploymentCommand({ environmentName: 'through-connection' }),
@@ -265,6 +312,11 @@ describe('conformance with the Proton service model', () => {
         items: 'outputs',
       },
       ListDeployments: { client: w.mgmt, input: {}, items: 'deployments' },
+      ListEnvironmentProvisionedResources: {
+        client: w.mgmt,
+        input: { environmentName: 'imported-vpc' },
+        items: 'provisionedResources',
+      },
       ListTagsForResource: { client: w.mgmt, input: { resourceArn: templateArn }, items: 'tags' },
     };
     const paginated = served.filter((name) => typeof exported[`paginate${name}`] === 'function');

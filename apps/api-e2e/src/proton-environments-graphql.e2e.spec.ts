@@ -2,10 +2,11 @@ import {
   CancelEnvironmentDeploymentCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateVersionCommand,
+  UpdateEnvironmentTemplateVersionCommand,
 } from '@aws-sdk/client-proton';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { config, ok, subscribe } from './test/client';
+import { config, fails, ok, subscribe } from './test/client';
 import { ownerPool } from './test/db';
 import {
   connectedConnection,
@@ -310,4 +311,90 @@ describe('A worker that dies in the middle of a deployment', () => {
     await w.mgmt.send(new CancelEnvironmentDeploymentCommand({ environmentName: 'alive' }));
     expect((await settled(w, 'alive')).deploymentStatus).toBe('CANCELLED');
   }, 40_000);
+});
+
+describe('The rest of the environment family through GraphQL', () => {
+  it('updates a template, lists provisioned resources, summarizes the account and deletes an ended deployment', async () => {
+    const w = await environmentWorld();
+    const mgmt = { ...w.gql[MGMT], region: 'us-east-1' };
+    const env = { ...w.gql[ENV], region: 'us-east-1' };
+    await publishedTemplate(w, 'web');
+    const connectionId = await connectedConnection(w, 'family');
+    await createEnvironment(w, 'family', { connectionId });
+    const environment = await settled(w, 'family');
+    expect(environment.deploymentStatus).toBe('SUCCEEDED');
+
+    const updated = await ok<{ updateEnvironmentTemplate: Record<string, unknown> }>(
+      'mutation { updateEnvironmentTemplate(input: { name: "web", description: "the web tier" }) { name displayName description } }',
+      {},
+      mgmt,
+    );
+    expect(updated.updateEnvironmentTemplate).toEqual({
+      name: 'web',
+      displayName: null,
+      description: 'the web tier',
+    });
+
+    const resources = await ok<{ environmentProvisionedResources: Record<string, string>[] }>(
+      '{ environmentProvisionedResources(environmentName: "family") { name identifier provisioningEngine } }',
+      {},
+      mgmt,
+    );
+    expect(resources.environmentProvisionedResources).toEqual([
+      {
+        name: expect.stringMatching(/^AWSProton-family-cloudformation-[0-9a-f]{8}$/),
+        identifier: expect.stringMatching(
+          new RegExp(`^arn:aws:cloudformation:us-east-1:${ENV}:stack/AWSProton-family-`),
+        ),
+        provisioningEngine: 'CLOUDFORMATION',
+      },
+    ]);
+
+    const summary =
+      '{ resourcesSummary { environments { total failed upToDate behindMajor behindMinor } environmentTemplates { total } services { total } } }';
+    expect(await ok(summary, {}, mgmt)).toEqual({
+      resourcesSummary: {
+        environments: { total: 1, failed: 0, upToDate: 1, behindMajor: 0, behindMinor: 0 },
+        environmentTemplates: { total: 1 },
+        services: { total: 0 },
+      },
+    });
+    // A 1.1 published: the environment on 1.0 is behind by a minor version.
+    await registerVersion(w, 'web', '1', '1');
+    await w.mgmt.send(
+      new UpdateEnvironmentTemplateVersionCommand({
+        templateName: 'web',
+        majorVersion: '1',
+        minorVersion: '1',
+        status: 'PUBLISHED',
+      }),
+    );
+    const behind = await ok<{ resourcesSummary: { environments: Record<string, number> } }>(
+      summary,
+      {},
+      mgmt,
+    );
+    expect(behind.resourcesSummary.environments).toMatchObject({ upToDate: 0, behindMinor: 1 });
+    // The environment account has no environment of its own.
+    const envSummary = await ok<{ resourcesSummary: { environments: { total: number } } }>(
+      summary,
+      {},
+      env,
+    );
+    expect(envSummary.resourcesSummary.environments.total).toBe(0);
+
+    const id = environment.lastAttemptedDeploymentId;
+    const deleted = await ok<{ deleteDeployment: { id: string; status: string } }>(
+      'mutation($id: ID!) { deleteDeployment(id: $id) { id status } }',
+      { id },
+      mgmt,
+    );
+    expect(deleted.deleteDeployment).toEqual({ id, status: 'SUCCEEDED' });
+    expect(
+      await fails('query($id: ID!) { deployment(id: $id) { id } }', { id }, mgmt),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await fails('mutation($id: ID!) { deleteDeployment(id: $id) { id } }', { id }, mgmt),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+  }, 60_000);
 });

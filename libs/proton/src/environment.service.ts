@@ -443,15 +443,33 @@ export class EnvironmentService {
     const deployment = await this.db.withTenant(caller.tenantId, (tx) =>
       this.deployments.findById(tx, id),
     );
-    if (
-      !deployment ||
-      deployment.accountId !== caller.accountId ||
-      deployment.region !== caller.region ||
-      !inDeploymentScope(deployment, scope)
-    ) {
+    if (!deployment || !ofCaller(deployment, caller) || !inDeploymentScope(deployment, scope)) {
       throw AppError.notFound(`The deployment ${id} was not found`);
     }
     return deployment;
+  }
+
+  /**
+   * DeleteDeployment: removes an ended deployment's record (the environment keeps its ids of the
+   * last attempted and succeeded deployments, as AWS's do). A deployment still running is refused:
+   * cancel it or let it end first.
+   */
+  async deleteDeployment(caller: ProtonCaller, id: string): Promise<DeploymentRow> {
+    checkId('id', id);
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const deployment = await this.deployments.findById(tx, id);
+      if (!deployment || !ofCaller(deployment, caller)) {
+        throw AppError.notFound(`The deployment ${id} was not found`);
+      }
+      if (isBusy(deployment.status)) {
+        throw AppError.badInput(
+          'id',
+          `The deployment ${id} is ${deployment.status}: only a deployment that has ended can be deleted`,
+        );
+      }
+      await this.deployments.delete(tx, id);
+      return deployment;
+    });
   }
 
   /** Environments using each connection, in one query (GraphQL field batching). */
@@ -625,6 +643,11 @@ export interface DeploymentScope {
   serviceName?: string | null;
   serviceInstanceName?: string | null;
   componentName?: string | null;
+}
+
+/** A deployment of the caller's account and region (any other is not found). */
+function ofCaller(deployment: DeploymentRow, caller: ProtonCaller): boolean {
+  return deployment.accountId === caller.accountId && deployment.region === caller.region;
 }
 
 function inDeploymentScope(deployment: DeploymentRow, scope: DeploymentScope): boolean {

@@ -18,6 +18,7 @@ export * from './proton-events';
 export * from './domain/field-rules';
 export * from './repositories';
 export * from './environment.service';
+export * from './environment-resources.service';
 export * from './deployment-runner.service';
 export * from './bundle.service';
 export * from './domain/template-rules';

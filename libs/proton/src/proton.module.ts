@@ -16,6 +16,7 @@ import { TemplateRegistrationService } from './template-registration.service';
 import { TemplateAccess } from './template-access';
 import { PROTON_REPOSITORIES } from './repositories';
 import { EnvironmentService } from './environment.service';
+import { EnvironmentResourcesService } from './environment-resources.service';
 import { DeploymentRunner } from './deployment-runner.service';
 import { BundleService } from './bundle.service';
 import { StackService } from './stack.service';
@@ -34,6 +35,7 @@ const CORE = [
   TemplateRegistrationService,
   TemplateAccess,
   EnvironmentService,
+  EnvironmentResourcesService,
   DeploymentRunner,
   BundleService,
   StackService,

@@ -120,6 +120,30 @@ export class TemplateService {
     return toPage(rows, limit, (row) => this.cursors.encode(scope, [row.name]));
   }
 
+  /** UpdateEnvironmentTemplate: the display name and description; absent members stay. */
+  async updateTemplate(
+    caller: ProtonCaller,
+    name: string,
+    change: { displayName?: string | null; description?: string | null },
+  ): Promise<TemplateRow> {
+    checkOptional('displayName', change.displayName, 1, TEMPLATE_LIMITS.displayName);
+    checkOptional('description', change.description, 0, TEMPLATE_LIMITS.description);
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const template = await this.access.loadTemplate(tx, caller, name, 'update');
+      const updated = await this.templates.update(tx, template.id, {
+        ...(change.displayName !== undefined && change.displayName !== null
+          ? { displayName: change.displayName }
+          : {}),
+        ...(change.description !== undefined && change.description !== null
+          ? { description: change.description }
+          : {}),
+        lastModifiedAt: new Date(),
+      });
+      await this.outbox.record(tx, templateEvent(updated, caller.actor));
+      return updated;
+    });
+  }
+
   /** Deletes the template and its versions; refused while an environment uses any of them. */
   async deleteTemplate(caller: ProtonCaller, name: string): Promise<TemplateRow> {
     return this.db.withTenant(caller.tenantId, async (tx) => {

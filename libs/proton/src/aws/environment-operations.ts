@@ -10,6 +10,7 @@ import {
 import { deploymentArn, environmentArn } from '../domain/environment-rules';
 import { parseVersionNumber } from '../domain/template-rules';
 import { DeploymentScope, EnvironmentService, EnvironmentState } from '../environment.service';
+import { EnvironmentResourcesService } from '../environment-resources.service';
 import { ProtonCaller } from '../proton-caller';
 import type { DeploymentRow } from '../repositories/deployment.repository';
 import type { EnvironmentRow } from '../repositories/environment.repository';
@@ -138,6 +139,13 @@ function optionalVersion(input: WireInput, field: string): number | undefined {
   return value === undefined ? undefined : parseVersionNumber(field, value);
 }
 
+/** A list answered in one page gives out no nextToken, so any it is sent is invalid. */
+function refuseNextToken(input: WireInput): void {
+  if (input.string('nextToken') !== undefined) {
+    throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
+  }
+}
+
 /** Self-managed provisioning (a repository and pull requests) is not simulated. */
 function refuseProvisioningRepository(input: WireInput): void {
   // A value of the wrong type is refused as such first, like every other member.
@@ -163,6 +171,7 @@ export function environmentOperations(
   templates: TemplateService,
   versions: TemplateVersionService,
   environments: EnvironmentService,
+  resources: EnvironmentResourcesService,
 ): [string, Operation][] {
   return [
     [
@@ -204,6 +213,17 @@ export function environmentOperations(
           ...nextToken(page),
         };
       },
+    ],
+    [
+      'UpdateEnvironmentTemplate',
+      async (caller, input) => ({
+        environmentTemplate: wireTemplate(
+          await templates.updateTemplate(caller, input.requiredString('name'), {
+            displayName: input.string('displayName'),
+            description: input.string('description'),
+          }),
+        ),
+      }),
     ],
     [
       'DeleteEnvironmentTemplate',
@@ -380,13 +400,7 @@ export function environmentOperations(
     [
       'ListEnvironmentOutputs',
       async (caller, input) => {
-        // Every output is answered in one page, so no nextToken is ever given out: any is invalid.
-        if (input.string('nextToken') !== undefined) {
-          throw AppError.badInput(
-            'nextToken',
-            'The pagination token is not valid for this request',
-          );
-        }
+        refuseNextToken(input);
         return {
           outputs: await environments.outputs(
             caller,
@@ -395,6 +409,23 @@ export function environmentOperations(
           ),
         };
       },
+    ],
+    [
+      'ListEnvironmentProvisionedResources',
+      async (caller, input) => {
+        const name = input.requiredString('environmentName');
+        refuseNextToken(input);
+        return { provisionedResources: await resources.provisionedResources(caller, name) };
+      },
+    ],
+    ['GetResourcesSummary', async (caller) => ({ counts: await resources.summary(caller) })],
+    [
+      'DeleteDeployment',
+      async (caller, input) => ({
+        deployment: wireDeployment(
+          await environments.deleteDeployment(caller, input.requiredString('id')),
+        ),
+      }),
     ],
     [
       'ListDeployments',

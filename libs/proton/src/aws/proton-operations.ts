@@ -11,6 +11,7 @@ import { ConnectionService, RequestedBy } from '../connection.service';
 import { connectionArn, ConnectionStatus } from '../domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from '../proton-caller';
 import { EnvironmentService } from '../environment.service';
+import { EnvironmentResourcesService } from '../environment-resources.service';
 import { TagService } from '../tag.service';
 import { TemplateService } from '../template.service';
 import { TemplateVersionService } from '../template-version.service';
@@ -65,6 +66,7 @@ export class ProtonOperations {
     templates: TemplateService,
     versions: TemplateVersionService,
     environments: EnvironmentService,
+    resources: EnvironmentResourcesService,
   ) {
     this.operations = new Map<string, AwsOperation>([
       ['CreateEnvironmentAccountConnection', (caller, input) => this.create(caller, input)],
@@ -105,7 +107,7 @@ export class ProtonOperations {
       ['TagResource', (caller, input) => this.tagResource(caller, input)],
       ['UntagResource', (caller, input) => this.untagResource(caller, input)],
       ['ListTagsForResource', (caller, input) => this.listTags(caller, input)],
-      ...environmentOperations(templates, versions, environments),
+      ...environmentOperations(templates, versions, environments, resources),
     ]);
   }
 

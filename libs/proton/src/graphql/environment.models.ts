@@ -1,6 +1,11 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, TagInput } from '@accountlink/common';
 import { DeploymentStatus, environmentArn, templateArn } from '../domain/environment-rules';
+import type {
+  CountsSummary,
+  ProvisionedResource,
+  ResourceCounts,
+} from '../environment-resources.service';
 import type { EnvironmentState } from '../environment.service';
 import type { DeploymentRow } from '../repositories/deployment.repository';
 import type { EnvironmentRow } from '../repositories/environment.repository';
@@ -359,4 +364,51 @@ export class UpdateEnvironmentInput {
   @Field(() => String, { nullable: true }) protonServiceRoleArn?: string | null;
   @Field(() => String, { nullable: true }) codebuildRoleArn?: string | null;
   @Field(() => String, { nullable: true }) componentRoleArn?: string | null;
+}
+
+@InputType()
+export class UpdateEnvironmentTemplateInput {
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) displayName?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@ObjectType('ProvisionedResource', {
+  description: 'A resource Proton provisioned for an environment (its simulated stack)',
+})
+export class ProvisionedResourceModel {
+  @Field() name!: string;
+  @Field() identifier!: string;
+  @Field() provisioningEngine!: string;
+
+  static from(r: ProvisionedResource): ProvisionedResourceModel {
+    return Object.assign(new ProvisionedResourceModel(), r);
+  }
+}
+
+@ObjectType('ResourceCounts')
+export class ResourceCountsModel {
+  @Field(() => Int) total!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int, { description: "On their template's recommended version" }) upToDate!: number;
+  @Field(() => Int) behindMajor!: number;
+  @Field(() => Int) behindMinor!: number;
+}
+
+@ObjectType('ResourcesSummary', {
+  description:
+    'GetResourcesSummary: services, instances, pipelines and components are not simulated (0)',
+})
+export class ResourcesSummaryModel {
+  @Field(() => ResourceCountsModel) environments!: ResourceCounts;
+  @Field(() => ResourceCountsModel) environmentTemplates!: ResourceCounts;
+  @Field(() => ResourceCountsModel) components!: ResourceCounts;
+  @Field(() => ResourceCountsModel) pipelines!: ResourceCounts;
+  @Field(() => ResourceCountsModel) serviceInstances!: ResourceCounts;
+  @Field(() => ResourceCountsModel) services!: ResourceCounts;
+  @Field(() => ResourceCountsModel) serviceTemplates!: ResourceCounts;
+
+  static from(c: CountsSummary): ResourcesSummaryModel {
+    return Object.assign(new ResourcesSummaryModel(), c);
+  }
 }

@@ -16,6 +16,7 @@ import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlin
 import { BundleService } from '../bundle.service';
 import { ConnectionService } from '../connection.service';
 import { EnvironmentService } from '../environment.service';
+import { EnvironmentResourcesService } from '../environment-resources.service';
 import { EnvironmentSnapshot, fromSnapshot } from '../proton-events';
 import { StackService } from '../stack.service';
 import { TagService } from '../tag.service';
@@ -40,7 +41,10 @@ import {
   StackConnection,
   StackModel,
   TemplateVersionInput,
+  ProvisionedResourceModel,
+  ResourcesSummaryModel,
   UpdateEnvironmentInput,
+  UpdateEnvironmentTemplateInput,
   UpdateEnvironmentTemplateVersionInput,
 } from './environment.models';
 import { protonCaller, tagsOf } from './proton-context';
@@ -113,6 +117,19 @@ export class EnvironmentTemplateResolver {
     return toConnection(
       await this.templates.listTemplates(caller, first, after),
       EnvironmentTemplateModel.from,
+    );
+  }
+
+  @Mutation(() => EnvironmentTemplateModel, {
+    description: 'UpdateEnvironmentTemplate: its display name and description',
+  })
+  async updateEnvironmentTemplate(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateEnvironmentTemplateInput,
+  ): Promise<EnvironmentTemplateModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return EnvironmentTemplateModel.from(
+      await this.templates.updateTemplate(caller, input.name, input),
     );
   }
 
@@ -249,6 +266,7 @@ export class EnvironmentTemplateResolver {
 export class EnvironmentResolver {
   constructor(
     private readonly environmentService: EnvironmentService,
+    private readonly resources: EnvironmentResourcesService,
     private readonly connections: ConnectionService,
     private readonly stackService: StackService,
     private readonly tagService: TagService,
@@ -352,6 +370,36 @@ export class EnvironmentResolver {
   ): Promise<DeploymentModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return DeploymentModel.from(await this.environmentService.getDeployment(caller, id));
+  }
+
+  @Mutation(() => DeploymentModel, {
+    description: 'DeleteDeployment: removes an ended deployment (a running one is refused)',
+  })
+  async deleteDeployment(
+    @Context() { ctx }: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<DeploymentModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return DeploymentModel.from(await this.environmentService.deleteDeployment(caller, id));
+  }
+
+  @Query(() => [ProvisionedResourceModel], {
+    description: 'ListEnvironmentProvisionedResources (in one page)',
+  })
+  async environmentProvisionedResources(
+    @Context() { ctx }: GqlContext,
+    @Args('environmentName') environmentName: string,
+  ): Promise<ProvisionedResourceModel[]> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return (await this.resources.provisionedResources(caller, environmentName)).map(
+      ProvisionedResourceModel.from,
+    );
+  }
+
+  @Query(() => ResourcesSummaryModel, { description: 'GetResourcesSummary' })
+  async resourcesSummary(@Context() { ctx }: GqlContext): Promise<ResourcesSummaryModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return ResourcesSummaryModel.from(await this.resources.summary(caller));
   }
 
   @Query(() => StackConnection, {

@@ -45,6 +45,11 @@ export class DeploymentRepository {
     return row ?? null;
   }
 
+  /** Deletes an ended deployment's record. */
+  async delete(tx: Tx, id: string): Promise<void> {
+    await tx.deleteFrom('deployments').where('id', '=', id).execute();
+  }
+
   async update(tx: Tx, id: string, patch: Updateable<Tables.Deployment>): Promise<DeploymentRow> {
     return tx
       .updateTable('deployments')

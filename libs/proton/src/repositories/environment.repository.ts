@@ -11,6 +11,15 @@ export interface TemplateFilter {
   majorVersion?: number;
 }
 
+/** ResourceCounts of the model, for environments. */
+export interface EnvironmentCounts {
+  total: number;
+  failed: number;
+  upToDate: number;
+  behindMajor: number;
+  behindMinor: number;
+}
+
 export interface EnvironmentScope {
   tenantId: string;
   accountId: string;
@@ -147,6 +156,30 @@ export class EnvironmentRepository {
       .orderBy('name')
       .execute();
     return groupBy(connectionIds, rows, (r) => r.environmentAccountConnectionId ?? '');
+  }
+
+  /**
+   * GetResourcesSummary's counts of an account's environments in a region, in one statement:
+   * all, FAILED, on their template's recommended version, behind it by a major version, behind
+   * it by a minor version of the same major.
+   */
+  async counts(tx: Tx, scope: EnvironmentScope): Promise<EnvironmentCounts> {
+    const { rows } = await sql<EnvironmentCounts>`
+      WITH e AS (
+        SELECT e."deploymentStatus", e."templateMajorVersion" AS major,
+               e."templateMinorVersion" AS minor,
+               split_part(t."recommendedVersion", '.', 1)::int AS "recMajor",
+               split_part(t."recommendedVersion", '.', 2)::int AS "recMinor"
+          FROM "environments" e JOIN "environment_templates" t ON t."id" = e."templateId"
+         WHERE e."tenantId" = ${scope.tenantId}::uuid AND e."accountId" = ${scope.accountId}
+           AND e."region" = ${scope.region})
+      SELECT count(*)::int AS "total",
+             count(*) FILTER (WHERE "deploymentStatus" = 'FAILED')::int AS "failed",
+             count(*) FILTER (WHERE major = "recMajor" AND minor = "recMinor")::int AS "upToDate",
+             count(*) FILTER (WHERE major < "recMajor")::int AS "behindMajor",
+             count(*) FILTER (WHERE major = "recMajor" AND minor < "recMinor")::int AS "behindMinor"
+        FROM e`.execute(tx);
+    return rows[0] ?? { total: 0, failed: 0, upToDate: 0, behindMajor: 0, behindMinor: 0 };
   }
 
   /** Names of (up to `limit`) environments provisioned through a connection, or of a template. */

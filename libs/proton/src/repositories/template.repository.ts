@@ -7,7 +7,7 @@ import {
   type Tx,
   withLock,
 } from '@accountlink/db';
-import { Insertable, sql } from 'kysely';
+import { Insertable, sql, Updateable } from 'kysely';
 import type { EnvironmentScope } from './environment.repository';
 
 export type TemplateRow = EnvironmentTemplate;
@@ -104,6 +104,32 @@ export class TemplateRepository {
       .orderBy('name')
       .limit(limit + 1)
       .execute();
+  }
+
+  /** The account's templates in a region (GetResourcesSummary). */
+  async count(tx: Tx, scope: EnvironmentScope): Promise<number> {
+    const row = await tx
+      .selectFrom('environment_templates')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('tenantId', '=', scope.tenantId)
+      .where('accountId', '=', scope.accountId)
+      .where('region', '=', scope.region)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** UpdateEnvironmentTemplate's changes (display name, description). */
+  async update(
+    tx: Tx,
+    id: string,
+    patch: Updateable<Tables.EnvironmentTemplate>,
+  ): Promise<TemplateRow> {
+    return tx
+      .updateTable('environment_templates')
+      .set(patch)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   /** Deletes the template; its versions go with it. */
