@@ -147,6 +147,7 @@ describe('row-level security (the database enforces isolation too)', () => {
     'environments',
     'deployments',
     'stacks',
+    'proton_account_settings',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {

@@ -10,6 +10,7 @@ import {
   DeleteEnvironmentTemplateCommand,
   DeleteEnvironmentTemplateVersionCommand,
   GetDeploymentCommand,
+  GetAccountSettingsCommand,
   GetEnvironmentAccountConnectionCommand,
   GetEnvironmentCommand,
   GetEnvironmentTemplateCommand,
@@ -26,6 +27,7 @@ import {
   RejectEnvironmentAccountConnectionCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateAccountSettingsCommand,
   UpdateEnvironmentAccountConnectionCommand,
   UpdateEnvironmentCommand,
   UpdateEnvironmentTemplateCommand,
@@ -114,8 +116,8 @@ describe('conformance with the Proton service model', () => {
     served.sort();
   }, 60_000);
 
-  it('serves operations of the model only, and knows the 32 it serves', () => {
-    expect(served).toHaveLength(32);
+  it('serves operations of the model only, and knows the 34 it serves', () => {
+    expect(served).toHaveLength(34);
     const res = rawAws('AwsProton20200720.NotAnOperation', {}, w.keys[MGMT]);
     return expect(res).resolves.toMatchObject({ body: { __type: 'UnknownOperationException' } });
   });
@@ -230,6 +232,33 @@ describe('conformance with the Proton service model', () => {
     });
     expect(summary.counts?.environmentTemplates?.total).toBe(2);
     expect(summary.counts?.services?.total).toBe(0);
+
+    // Account settings: stored per account and returned; '' removes a role.
+    expect((await w.mgmt.send(new GetAccountSettingsCommand({}))).accountSettings).toEqual({});
+    const repository = { provider: 'GITHUB' as const, name: 'org/pipelines', branch: 'main' };
+    const settings = await w.mgmt.send(
+      new UpdateAccountSettingsCommand({
+        pipelineServiceRoleArn: w.mgmtRole,
+        pipelineProvisioningRepository: repository,
+      }),
+    );
+    const linked = {
+      pipelineServiceRoleArn: w.mgmtRole,
+      pipelineProvisioningRepository: {
+        ...repository,
+        arn: `arn:aws:proton:us-east-1:${MGMT}:repository/github:org/pipelines`,
+      },
+    };
+    expect(settings.accountSettings).toEqual(linked);
+    expect((await w.mgmt.send(new GetAccountSettingsCommand({}))).accountSettings).toEqual(linked);
+    expect((await w.env.send(new GetAccountSettingsCommand({}))).accountSettings).toEqual({});
+    const cleared = await w.mgmt.send(
+      new UpdateAccountSettingsCommand({
+        pipelineServiceRoleArn: '',
+        deletePipelineProvisioningRepository: true,
+      }),
+    );
+    expect(cleared.accountSettings).toEqual({});
 
     await w.settings({ provisioningDelayMs: 5_000 });
     const updating = await w.mgmt.send(

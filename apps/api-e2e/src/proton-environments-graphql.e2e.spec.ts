@@ -383,6 +383,46 @@ describe('The rest of the environment family through GraphQL', () => {
     );
     expect(envSummary.resourcesSummary.environments.total).toBe(0);
 
+    const settingsQuery =
+      '{ protonAccountSettings { pipelineServiceRoleArn pipelineCodebuildRoleArn pipelineProvisioningRepository { arn provider name branch } } }';
+    const updatedSettings = await ok<{ updateProtonAccountSettings: Record<string, unknown> }>(
+      'mutation($input: UpdateAccountSettingsInput!) { updateProtonAccountSettings(input: $input) { pipelineServiceRoleArn pipelineProvisioningRepository { arn provider name branch } } }',
+      {
+        input: {
+          pipelineServiceRoleArn: w.mgmtRole,
+          pipelineProvisioningRepository: { provider: 'BITBUCKET', name: 'org/p', branch: 'dev' },
+        },
+      },
+      mgmt,
+    );
+    expect(updatedSettings.updateProtonAccountSettings).toEqual({
+      pipelineServiceRoleArn: w.mgmtRole,
+      pipelineProvisioningRepository: {
+        arn: `arn:aws:proton:us-east-1:${MGMT}:repository/bitbucket:org/p`,
+        provider: 'BITBUCKET',
+        name: 'org/p',
+        branch: 'dev',
+      },
+    });
+    expect(await ok(settingsQuery, {}, env)).toEqual({
+      protonAccountSettings: {
+        pipelineServiceRoleArn: null,
+        pipelineCodebuildRoleArn: null,
+        pipelineProvisioningRepository: null,
+      },
+    });
+    expect(
+      await fails(
+        'mutation { updateProtonAccountSettings(input: { pipelineProvisioningRepository: { provider: "GITLAB", name: "o/r", branch: "b" } }) { pipelineServiceRoleArn } }',
+        {},
+        mgmt,
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pipelineProvisioningRepository.provider' });
+    expect(
+      ((await ok(settingsQuery, {}, mgmt)) as { protonAccountSettings: Record<string, unknown> })
+        .protonAccountSettings.pipelineServiceRoleArn,
+    ).toBe(w.mgmtRole);
+
     const id = environment.lastAttemptedDeploymentId;
     const deleted = await ok<{ deleteDeployment: { id: string; status: string } }>(
       'mutation($id: ID!) { deleteDeployment(id: $id) { id status } }',

@@ -146,6 +146,17 @@ export class WireInput {
     return value;
   }
 
+  boolean(field: string): boolean | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (typeof value !== 'boolean') {
+      throw invalid(this.name(field), 'Member must be a boolean');
+    }
+    return value;
+  }
+
   stringList(field: string): string[] | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) {

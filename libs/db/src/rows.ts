@@ -27,3 +27,4 @@ export type EnvironmentTemplateVersion = Selectable<T.EnvironmentTemplateVersion
 export type Environment = Selectable<T.Environment>;
 export type Deployment = Selectable<T.Deployment>;
 export type Stack = Selectable<T.Stack>;
+export type ProtonAccountSettings = Selectable<T.ProtonAccountSettings>;

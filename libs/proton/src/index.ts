@@ -19,6 +19,8 @@ export * from './domain/field-rules';
 export * from './repositories';
 export * from './environment.service';
 export * from './environment-resources.service';
+export * from './account-settings.service';
+export * from './domain/account-settings-rules';
 export * from './deployment-runner.service';
 export * from './bundle.service';
 export * from './domain/template-rules';

@@ -17,6 +17,7 @@ import { TemplateAccess } from './template-access';
 import { PROTON_REPOSITORIES } from './repositories';
 import { EnvironmentService } from './environment.service';
 import { EnvironmentResourcesService } from './environment-resources.service';
+import { AccountSettingsService } from './account-settings.service';
 import { DeploymentRunner } from './deployment-runner.service';
 import { BundleService } from './bundle.service';
 import { StackService } from './stack.service';
@@ -36,6 +37,7 @@ const CORE = [
   TemplateAccess,
   EnvironmentService,
   EnvironmentResourcesService,
+  AccountSettingsService,
   DeploymentRunner,
   BundleService,
   StackService,

@@ -11,10 +11,12 @@ import { ConnectionService, RequestedBy } from '../connection.service';
 import { connectionArn, ConnectionStatus } from '../domain/connection-rules';
 import { ConnectionRow, ProtonCaller } from '../proton-caller';
 import { EnvironmentService } from '../environment.service';
+import { AccountSettingsService } from '../account-settings.service';
 import { EnvironmentResourcesService } from '../environment-resources.service';
 import { TagService } from '../tag.service';
 import { TemplateService } from '../template.service';
 import { TemplateVersionService } from '../template-version.service';
+import { accountOperations } from './account-operations';
 import { environmentOperations } from './environment-operations';
 
 export type AwsOperation = (
@@ -67,6 +69,7 @@ export class ProtonOperations {
     versions: TemplateVersionService,
     environments: EnvironmentService,
     resources: EnvironmentResourcesService,
+    accountSettings: AccountSettingsService,
   ) {
     this.operations = new Map<string, AwsOperation>([
       ['CreateEnvironmentAccountConnection', (caller, input) => this.create(caller, input)],
@@ -108,6 +111,7 @@ export class ProtonOperations {
       ['UntagResource', (caller, input) => this.untagResource(caller, input)],
       ['ListTagsForResource', (caller, input) => this.listTags(caller, input)],
       ...environmentOperations(templates, versions, environments, resources),
+      ...accountOperations(accountSettings),
     ]);
   }
 

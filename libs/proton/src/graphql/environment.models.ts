@@ -6,6 +6,7 @@ import type {
   ProvisionedResource,
   ResourceCounts,
 } from '../environment-resources.service';
+import type { AccountSettingsView } from '../account-settings.service';
 import type { EnvironmentState } from '../environment.service';
 import type { DeploymentRow } from '../repositories/deployment.repository';
 import type { EnvironmentRow } from '../repositories/environment.repository';
@@ -411,4 +412,46 @@ export class ResourcesSummaryModel {
   static from(c: CountsSummary): ResourcesSummaryModel {
     return Object.assign(new ResourcesSummaryModel(), c);
   }
+}
+
+@ObjectType('RepositoryBranch')
+export class RepositoryBranchModel {
+  @Field() arn!: string;
+  @Field() provider!: string;
+  @Field() name!: string;
+  @Field() branch!: string;
+}
+
+@ObjectType('ProtonAccountSettings', {
+  description:
+    "Proton's account settings in the request's region (Get/UpdateAccountSettings): stored and returned; pipelines are not simulated",
+})
+export class ProtonAccountSettingsModel {
+  @Field(() => String, { nullable: true }) pipelineServiceRoleArn?: string;
+  @Field(() => String, { nullable: true }) pipelineCodebuildRoleArn?: string;
+  @Field(() => RepositoryBranchModel, { nullable: true })
+  pipelineProvisioningRepository?: RepositoryBranchModel;
+
+  static from(v: AccountSettingsView): ProtonAccountSettingsModel {
+    return Object.assign(new ProtonAccountSettingsModel(), v);
+  }
+}
+
+@InputType()
+export class RepositoryBranchInput {
+  @Field({ description: 'GITHUB, GITHUB_ENTERPRISE or BITBUCKET' }) provider!: string;
+  @Field({ description: 'owner/repository' }) name!: string;
+  @Field() branch!: string;
+}
+
+@InputType()
+export class UpdateAccountSettingsInput {
+  @Field(() => String, { nullable: true, description: 'A role ARN; "" removes it' })
+  pipelineServiceRoleArn?: string | null;
+  @Field(() => String, { nullable: true, description: 'A role ARN; "" removes it' })
+  pipelineCodebuildRoleArn?: string | null;
+  @Field(() => RepositoryBranchInput, { nullable: true })
+  pipelineProvisioningRepository?: RepositoryBranchInput | null;
+  @Field(() => Boolean, { nullable: true })
+  deletePipelineProvisioningRepository?: boolean | null;
 }

@@ -16,6 +16,7 @@ import { GqlContext, requireTenantPrincipal, ThrottleService } from '@accountlin
 import { BundleService } from '../bundle.service';
 import { ConnectionService } from '../connection.service';
 import { EnvironmentService } from '../environment.service';
+import { AccountSettingsService } from '../account-settings.service';
 import { EnvironmentResourcesService } from '../environment-resources.service';
 import { EnvironmentSnapshot, fromSnapshot } from '../proton-events';
 import { StackService } from '../stack.service';
@@ -41,8 +42,10 @@ import {
   StackConnection,
   StackModel,
   TemplateVersionInput,
+  ProtonAccountSettingsModel,
   ProvisionedResourceModel,
   ResourcesSummaryModel,
+  UpdateAccountSettingsInput,
   UpdateEnvironmentInput,
   UpdateEnvironmentTemplateInput,
   UpdateEnvironmentTemplateVersionInput,
@@ -267,6 +270,7 @@ export class EnvironmentResolver {
   constructor(
     private readonly environmentService: EnvironmentService,
     private readonly resources: EnvironmentResourcesService,
+    private readonly accountSettings: AccountSettingsService,
     private readonly connections: ConnectionService,
     private readonly stackService: StackService,
     private readonly tagService: TagService,
@@ -400,6 +404,21 @@ export class EnvironmentResolver {
   async resourcesSummary(@Context() { ctx }: GqlContext): Promise<ResourcesSummaryModel> {
     const caller = await protonCaller(ctx, this.throttle);
     return ResourcesSummaryModel.from(await this.resources.summary(caller));
+  }
+
+  @Query(() => ProtonAccountSettingsModel, { description: 'GetAccountSettings' })
+  async protonAccountSettings(@Context() { ctx }: GqlContext): Promise<ProtonAccountSettingsModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return ProtonAccountSettingsModel.from(await this.accountSettings.get(caller));
+  }
+
+  @Mutation(() => ProtonAccountSettingsModel, { description: 'UpdateAccountSettings' })
+  async updateProtonAccountSettings(
+    @Context() { ctx }: GqlContext,
+    @Args('input') input: UpdateAccountSettingsInput,
+  ): Promise<ProtonAccountSettingsModel> {
+    const caller = await protonCaller(ctx, this.throttle);
+    return ProtonAccountSettingsModel.from(await this.accountSettings.update(caller, input));
   }
 
   @Query(() => StackConnection, {

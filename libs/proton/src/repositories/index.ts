@@ -13,6 +13,7 @@
  * which is safe: share locks do not conflict with each other, and no transaction that locks a
  * template FOR UPDATE locks a connection, nor the other way round.
  */
+import { AccountSettingsRepository } from './account-settings.repository';
 import { BundleRepository } from './bundle.repository';
 import { ConnectionRepository } from './connection.repository';
 import { DeploymentRepository } from './deployment.repository';
@@ -21,6 +22,7 @@ import { StackRepository } from './stack.repository';
 import { TemplateVersionRepository } from './template-version.repository';
 import { TemplateRepository } from './template.repository';
 
+export * from './account-settings.repository';
 export * from './bundle.repository';
 export * from './connection.repository';
 export * from './deployment.repository';
@@ -30,6 +32,7 @@ export * from './template-version.repository';
 export * from './template.repository';
 
 export const PROTON_REPOSITORIES = [
+  AccountSettingsRepository,
   BundleRepository,
   ConnectionRepository,
   DeploymentRepository,
