@@ -7,6 +7,7 @@ import pinoHttp from 'pino-http';
 import { AppModule } from './app.module';
 import { limitSubscriptionMessages } from './graphql/subscription-payload';
 import { bodyTooLarge } from './http/body-too-large';
+import { corsMiddleware } from './http/cors';
 import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { requestIdMiddleware } from './http/request-id';
@@ -29,6 +30,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   // API answers are never served from HTTP caches: no ETag (a hash of every response body).
   app.set('etag', false);
   app.use(requestIdMiddleware);
+  app.use(corsMiddleware(config.corsOrigins));
   // One line per request at info. Above info the middleware is not mounted at all: it costs a
   // child logger per request even when it writes nothing (a seventh of a trivial request's CPU);
   // unexpected errors are still logged, with the request id, by the error mappers.
@@ -56,6 +58,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.enableShutdownHooks();
   // The GraphQL module starts its subscription server here; its message size is bounded now.
   await app.init();
-  limitSubscriptionMessages(app, config.graphqlWsMaxPayloadBytes);
+  limitSubscriptionMessages(app, config.graphqlWsMaxPayloadBytes, config.corsOrigins);
   return app;
 }

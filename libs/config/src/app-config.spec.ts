@@ -20,6 +20,17 @@ describe('loadConfig', () => {
     expect(config.cursorSecret).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reads CORS_ORIGINS as a set of origins, refusing one with a path', () => {
+    expect([...loadConfig(base).corsOrigins]).toEqual([]);
+    expect([
+      ...loadConfig({ ...base, CORS_ORIGINS: 'https://portal.example.com, http://127.0.0.1:5173' })
+        .corsOrigins,
+    ]).toEqual(['https://portal.example.com', 'http://127.0.0.1:5173']);
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: 'https://portal.example.com/app' })).toThrow(
+      /CORS_ORIGINS.*scheme:\/\/host\[:port\]/,
+    );
+  });
+
   it('names every invalid variable', () => {
     expect(() =>
       loadConfig({ ...base, PORT: 'abc', REDIS_URL: 'http://x', LOG_LEVEL: 'loud' }),

@@ -48,6 +48,25 @@ const schema = z.object({
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY: int(10_000, 1),
   AWS_ERROR_STATUSES: z.enum(['reference', 'model']).default('reference'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[^/\s:]+(:\d{1,5})?$/,
+            'each origin is scheme://host[:port], without a path (https://portal.example.com)',
+          ),
+      ),
+    ),
 });
 
 export interface AppConfig {
@@ -118,6 +137,8 @@ export interface AppConfig {
    * SDK model's httpError traits.
    */
   awsErrorStatuses: 'reference' | 'model';
+  /** Origins whose browser pages may call the API (CORS, and the graphql-ws upgrade's Origin). */
+  corsOrigins: ReadonlySet<string>;
   /** The repository (or image) root: prisma/migrations is read from here. */
   workspaceRoot: string;
   dataDir: string;
@@ -197,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphqlWsMaxSubscriptionsPerConnection: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     graphqlWsMaxSubscriptionsPerKey: c.GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_KEY,
     awsErrorStatuses: c.AWS_ERROR_STATUSES,
+    corsOrigins: new Set(c.CORS_ORIGINS),
     workspaceRoot: workspaceRoot(),
     dataDir,
   };

@@ -66,9 +66,16 @@ export async function waitFor(
 /** A short job lock, so a killed worker's job is retried within seconds (the worker-kill test). */
 const WORKER_ENV = { JOB_LOCK_MS: '2000' };
 
+/** The browser origin the CORS test's pages come from. */
+export const TEST_PORTAL_ORIGIN = 'http://portal.test:8080';
+
 export async function startStack(): Promise<StackState> {
   const port = await freePort();
-  const api = spawnApp('api', { PORT: String(port), HOST: '127.0.0.1' });
+  const api = spawnApp('api', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CORS_ORIGINS: TEST_PORTAL_ORIGIN,
+  });
   const worker = spawnApp('worker', WORKER_ENV);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(

@@ -139,6 +139,17 @@ function optionalVersion(input: WireInput, field: string): number | undefined {
   return value === undefined ? undefined : parseVersionNumber(field, value);
 }
 
+/** What CreateEnvironment and UpdateEnvironment both read: the description and the roles. */
+function provisioningMembers(input: WireInput) {
+  return {
+    description: input.string('description'),
+    environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
+    protonServiceRoleArn: input.string('protonServiceRoleArn'),
+    codebuildRoleArn: input.string('codebuildRoleArn'),
+    componentRoleArn: input.string('componentRoleArn'),
+  };
+}
+
 /** A list answered in one page gives out no nextToken, so any it is sent is invalid. */
 function refuseNextToken(input: WireInput): void {
   if (input.string('nextToken') !== undefined) {
@@ -323,11 +334,7 @@ export function environmentOperations(
               templateMajorVersion: version(input, 'templateMajorVersion'),
               templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
               spec: input.requiredString('spec'),
-              description: input.string('description'),
-              environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
-              protonServiceRoleArn: input.string('protonServiceRoleArn'),
-              codebuildRoleArn: input.string('codebuildRoleArn'),
-              componentRoleArn: input.string('componentRoleArn'),
+              ...provisioningMembers(input),
               tags: input.tags('tags'),
             }),
           ),
@@ -369,13 +376,9 @@ export function environmentOperations(
               name: input.requiredString('name'),
               deploymentType: input.requiredString('deploymentType'),
               spec: input.string('spec'),
-              description: input.string('description'),
               templateMajorVersion: optionalVersion(input, 'templateMajorVersion'),
               templateMinorVersion: optionalVersion(input, 'templateMinorVersion'),
-              environmentAccountConnectionId: input.string('environmentAccountConnectionId'),
-              protonServiceRoleArn: input.string('protonServiceRoleArn'),
-              codebuildRoleArn: input.string('codebuildRoleArn'),
-              componentRoleArn: input.string('componentRoleArn'),
+              ...provisioningMembers(input),
             }),
           ),
         };
