@@ -376,7 +376,6 @@ export class EnvironmentService {
     });
   }
 
-  /** ListEnvironmentOutputs: those of the last successful deployment. */
   /**
    * ListEnvironmentOutputs: the outputs of the environment's deployed state. `deploymentId` may
    * name its last successful deployment (whose outputs these are); outputs of earlier deployments

@@ -173,7 +173,6 @@ export class TemplateVersionService {
     });
   }
 
-  /** ListEnvironmentTemplateVersions (optionally of one major version), in version order. */
   /**
    * ListEnvironmentTemplateVersions without majorVersion, as the API reference has it: "a list of
    * major versions", one summary per major version (its recommended minor, or its highest minor
@@ -204,6 +203,7 @@ export class TemplateVersionService {
     });
   }
 
+  /** ListEnvironmentTemplateVersions (optionally of one major version), in version order. */
   async listVersions(
     caller: ProtonCaller,
     templateName: string,

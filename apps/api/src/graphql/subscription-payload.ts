@@ -4,11 +4,12 @@ import type { WebSocketServer } from 'ws';
 import { upgradeOriginAllowed } from '../http/cors';
 
 /**
- * Checks the Origin of every WebSocket upgrade against CORS_ORIGINS, and bounds every message the subscription server reads (ws's default is 100 MiB, which a
- * client could send before it authenticates). @nestjs/graphql creates that WebSocketServer
- * without options, so the limit is set on it once the GraphQL module has started; if a new
- * version of the module keeps the server elsewhere, the API refuses to start rather than run
- * without the limit (and the end-to-end test of the limit fails).
+ * Checks the Origin of every WebSocket upgrade against CORS_ORIGINS, and bounds every message the
+ * subscription server reads (ws's default is 100 MiB, which a client could send before it
+ * authenticates). @nestjs/graphql creates that WebSocketServer without options, so the limit is
+ * set on it once the GraphQL module has started; if a new version of the module keeps the server
+ * elsewhere, the API refuses to start rather than run without the limit (and the end-to-end test
+ * of the limit fails).
  */
 export function limitSubscriptionMessages(
   app: INestApplication,
