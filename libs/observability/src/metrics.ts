@@ -64,6 +64,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly injectedFaults = new Counter({
+    name: 'accountlink_injected_faults_total',
+    help: "Faults injected into answers by tenants' fault injection settings (kind: the error, or latency)",
+    labelNames: ['edge', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly redisOutages = new Counter({
     name: 'accountlink_redis_outages_total',
     help: 'Redis outages a component of this process went through (counted when each began)',

@@ -4,6 +4,7 @@ export * from './account.service';
 export * from './api-key.service';
 export * from './auth.service';
 export * from './domain/identity-rules';
+export * from './domain/fault-injection';
 export * from './graphql/tenancy.models';
 export * from './request-context';
 export * from './tenancy.module';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
-import { Database } from '@accountlink/db';
+import { Database, jsonb } from '@accountlink/db';
+import { checkFaultRules, FaultRule } from './domain/fault-injection';
 import { TenantRepository } from './repositories/tenant.repository';
 import { CacheInvalidations } from './cache-invalidation';
 
@@ -22,6 +23,7 @@ export interface TenantSettings {
   spaceQuota: number;
   bundleObjectQuota: number;
   accountConnectionQuota: number;
+  faultInjection: FaultRule[];
 }
 
 /** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
@@ -97,8 +99,15 @@ export class TenantSettingsService {
     ) {
       throw AppError.badInput('deploymentFailureRate', 'deploymentFailureRate must be from 0 to 1');
     }
+    if (patch.faultInjection !== undefined) {
+      checkFaultRules(patch.faultInjection);
+    }
+    const { faultInjection, ...columns } = patch;
     const settings = await this.db.withTenant(tenantId, (tx) =>
-      this.tenants.updateSettings(tx, tenantId, patch),
+      this.tenants.updateSettings(tx, tenantId, {
+        ...columns,
+        ...(faultInjection !== undefined ? { faultInjection: jsonb(faultInjection) } : {}),
+      }),
     );
     if (!settings) {
       throw AppError.notFound('The tenant does not exist');

@@ -9,7 +9,13 @@ import {
 } from '@accountlink/common';
 import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { ProtonOperations } from '@accountlink/proton';
-import { AwsAuthService, ThrottleService } from '@accountlink/tenancy';
+import { Metrics } from '@accountlink/observability';
+import {
+  AwsAuthService,
+  decideFault,
+  TenantSettingsService,
+  ThrottleService,
+} from '@accountlink/tenancy';
 import type { Request, Response } from 'express';
 import { RequestShares } from '../http/request-shares';
 
@@ -29,6 +35,8 @@ export class AwsJsonController {
     private readonly throttle: ThrottleService,
     private readonly proton: ProtonOperations,
     private readonly shares: RequestShares,
+    private readonly settings: TenantSettingsService,
+    private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -53,6 +61,7 @@ export class AwsJsonController {
         );
       }
       await this.throttle.check(identity.tenantId, identity.accountId);
+      await this.injectFaults(identity.tenantId, name ?? '');
       // The tenant's turn (RequestShares) lasts until its operation has answered.
       const release = await this.shares.acquire(identity.tenantId);
       let output: unknown;
@@ -72,7 +81,8 @@ export class AwsJsonController {
       res.status(200).type(CONTENT_TYPE).send(JSON.stringify(output));
     } catch (error) {
       const wire = toAwsError(error);
-      if (wire.status >= 500) {
+      // An injected fault (an AwsProtocolError thrown as it is) is an answer, not a failure.
+      if (wire.status >= 500 && wire !== error) {
         this.logger.error(
           `request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
@@ -83,7 +93,37 @@ export class AwsJsonController {
       res.type(CONTENT_TYPE).send(JSON.stringify({ __type: wire.type, message: wire.message }));
     }
   }
+
+  /**
+   * The tenant's fault injection: a delay, then perhaps an error, before the operation runs (so
+   * an injected fault never changes state). Counted in accountlink_injected_faults_total.
+   */
+  private async injectFaults(tenantId: string, operation: string): Promise<void> {
+    const rules = (await this.settings.get(tenantId)).faultInjection;
+    if (rules.length === 0) {
+      return;
+    }
+    const fault = decideFault(rules, operation);
+    if (fault.delayMs > 0) {
+      this.metrics.injectedFaults.inc({ edge: 'aws', kind: 'latency' });
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    }
+    if (fault.error) {
+      this.metrics.injectedFaults.inc({ edge: 'aws', kind: fault.error });
+      throw new AwsProtocolError(
+        fault.error,
+        `Injected by the tenant's fault injection settings (${operation})`,
+        INJECTED_STATUS[fault.error],
+      );
+    }
+  }
 }
+
+const INJECTED_STATUS: Record<string, number> = {
+  ThrottlingException: 400,
+  InternalServerException: 500,
+  ServiceUnavailableException: 503,
+};
 
 /**
  * Proton's inputs nest a few levels (tags: a list of objects) and its lists hold at most

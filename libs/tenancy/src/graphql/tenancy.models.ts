@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, Principal } from '@accountlink/common';
 import type { AccessKey, Account, ApiKey, Tenant, User } from '@accountlink/db';
+import type { LatencyDistribution } from '../domain/fault-injection';
 
 @ObjectType('User', { description: 'A person of the tenant (CodeCatalyst spaces)' })
 export class UserModel {
@@ -145,6 +146,70 @@ export class CreateAccessKeyInput {
   @Field() accountId!: string;
 }
 
+export enum LatencyDistributionEnum {
+  FIXED = 'FIXED',
+  UNIFORM = 'UNIFORM',
+  NORMAL = 'NORMAL',
+}
+registerEnumType(LatencyDistributionEnum, { name: 'LatencyDistribution' });
+
+@ObjectType('InjectedLatency')
+export class InjectedLatencyModel {
+  @Field(() => LatencyDistributionEnum) distribution!: LatencyDistribution;
+  @Field(() => Int, { nullable: true, description: 'FIXED: the delay' }) ms?: number | null;
+  @Field(() => Int, { nullable: true, description: 'UNIFORM: the lower bound' }) minMs?:
+    number | null;
+  @Field(() => Int, { nullable: true, description: 'UNIFORM: the upper bound' }) maxMs?:
+    number | null;
+  @Field(() => Int, { nullable: true, description: 'NORMAL: the mean' }) meanMs?: number | null;
+  @Field(() => Int, { nullable: true, description: 'NORMAL: the standard deviation' })
+  stddevMs?: number | null;
+  @Field(() => Int, { nullable: true, description: 'No delay longer (at most 30000)' })
+  ceilingMs?: number | null;
+}
+
+@ObjectType('FaultRule', {
+  description:
+    "Faults injected into the AWS edge's answers to the tenant's clients, for the operations the glob names",
+})
+export class FaultRuleModel {
+  @Field({ description: 'A glob of AWS operation names (`*`: any run of letters), e.g. List*' })
+  operations!: string;
+  @Field(() => InjectedLatencyModel, { nullable: true }) latency?: InjectedLatencyModel | null;
+  @Field(() => Float, { nullable: true, description: 'Share answered ThrottlingException' })
+  throttlingRate?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share answered InternalServerException (HTTP 500)',
+  })
+  internalErrorRate?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share answered ServiceUnavailableException (HTTP 503)',
+  })
+  unavailableRate?: number | null;
+}
+
+@InputType()
+export class InjectedLatencyInput {
+  @Field(() => LatencyDistributionEnum) distribution!: LatencyDistribution;
+  @Field(() => Int, { nullable: true }) ms?: number | null;
+  @Field(() => Int, { nullable: true }) minMs?: number | null;
+  @Field(() => Int, { nullable: true }) maxMs?: number | null;
+  @Field(() => Int, { nullable: true }) meanMs?: number | null;
+  @Field(() => Int, { nullable: true }) stddevMs?: number | null;
+  @Field(() => Int, { nullable: true }) ceilingMs?: number | null;
+}
+
+@InputType()
+export class FaultRuleInput {
+  @Field() operations!: string;
+  @Field(() => InjectedLatencyInput, { nullable: true }) latency?: InjectedLatencyInput | null;
+  @Field(() => Float, { nullable: true }) throttlingRate?: number | null;
+  @Field(() => Float, { nullable: true }) internalErrorRate?: number | null;
+  @Field(() => Float, { nullable: true }) unavailableRate?: number | null;
+}
+
 @ObjectType('TenantSettings', { description: "Simulation settings of the caller's tenant" })
 export class TenantSettingsModel {
   @Field(() => Int, {
@@ -205,6 +270,11 @@ export class TenantSettingsModel {
       'Connections a CodeCatalyst space holds, whatever their status: replaced and expired requests count until removed (default 1000)',
   })
   accountConnectionQuota!: number;
+  @Field(() => [FaultRuleModel], {
+    description:
+      "Faults injected into the AWS edge's answers (the first rule whose glob matches the operation applies; none by default)",
+  })
+  faultInjection!: FaultRuleModel[];
 }
 
 @InputType()
@@ -226,4 +296,9 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) spaceQuota?: number | null;
   @Field(() => Int, { nullable: true }) bundleObjectQuota?: number | null;
   @Field(() => Int, { nullable: true }) accountConnectionQuota?: number | null;
+  @Field(() => [FaultRuleInput], {
+    nullable: true,
+    description: 'Replaces the rules (an empty list injects nothing)',
+  })
+  faultInjection?: FaultRuleInput[] | null;
 }

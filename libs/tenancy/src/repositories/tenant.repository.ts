@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SystemDb, Tables, Tenant, Tx } from '@accountlink/db';
 import type { Updateable } from 'kysely';
+import type { FaultRule } from '../domain/fault-injection';
 
 /** The per-tenant settings columns, read and written together. */
 export const SETTINGS_COLUMNS = [
@@ -21,9 +22,16 @@ export const SETTINGS_COLUMNS = [
   'spaceQuota',
   'bundleObjectQuota',
   'accountConnectionQuota',
+  'faultInjection',
 ] as const;
 
-export type SettingsRow = Pick<Tenant, (typeof SETTINGS_COLUMNS)[number]>;
+/** The settings as stored; the JSON column as the rules it holds (checked when written). */
+export type SettingsRow = Omit<
+  Pick<Tenant, (typeof SETTINGS_COLUMNS)[number]>,
+  'faultInjection'
+> & {
+  faultInjection: FaultRule[];
+};
 
 @Injectable()
 export class TenantRepository {
@@ -60,7 +68,7 @@ export class TenantRepository {
       .select(SETTINGS_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ?? null;
+    return (row as SettingsRow | undefined) ?? null;
   }
 
   async updateSettings(
@@ -77,6 +85,6 @@ export class TenantRepository {
       .where('id', '=', id)
       .returning(SETTINGS_COLUMNS)
       .executeTakeFirst();
-    return row ?? null;
+    return (row as SettingsRow | undefined) ?? null;
   }
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "tenants" ADD COLUMN     "faultInjection" JSONB NOT NULL DEFAULT '[]';
