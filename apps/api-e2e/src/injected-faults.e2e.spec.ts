@@ -5,7 +5,7 @@ import {
   ListEnvironmentAccountConnectionsCommand,
   ThrottlingException,
 } from '@aws-sdk/client-proton';
-import { apiUrl, fails, ok, TestTenant } from './test/client';
+import { apiUrl, fails, gql, ok, TestTenant } from './test/client';
 import { MGMT, ENV, protonWorld, ProtonWorld, SEED_ROLE } from './test/proton';
 
 async function setFaults(tenant: TestTenant, rules: unknown[]): Promise<void> {
@@ -39,7 +39,7 @@ function createConnection(world: ProtonWorld, environmentName: string, maxAttemp
 
 /**
  * Fault injection for the tenant's own clients (the tenant setting `faultInjection`): latency and
- * errors on the AWS edge, decided before the operation runs.
+ * errors on the AWS edge and on GraphQL's root fields, decided before the operation runs.
  */
 describe('injected faults', () => {
   it("lets the SDK's standard retries ride through 30% injected throttling, every operation succeeding", async () => {
@@ -103,6 +103,42 @@ describe('injected faults', () => {
     expect(listed.environmentAccountConnections).toEqual([]);
     await expect(createConnection(world, 'now-it-works')).resolves.toBeDefined();
   }, 30_000);
+
+  it('applies the same rules to GraphQL root fields, before anything is written', async () => {
+    const world = await protonWorld();
+    await setFaults(world.tenant, [
+      { operations: 'accounts', throttlingRate: 1 },
+      { operations: 'create*', internalErrorRate: 1 },
+    ]);
+    const accounts = '{ accounts(first: 50) { edges { node { accountId } } } }';
+    const throttled = await gql(accounts, {}, world.tenant.admin);
+    expect(throttled.errors?.[0]).toMatchObject({
+      message: "Injected by the tenant's fault injection settings (accounts: ThrottlingException)",
+      extensions: { code: 'THROTTLED' },
+    });
+    expect(throttled.data ?? null).toBeNull();
+    const refused = await gql(
+      'mutation { createAccount(input: { accountId: "123456789999" }) { accountId } }',
+      {},
+      world.tenant.admin,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    // Other root fields are not concerned; the settings can always be read and changed.
+    expect(await ok('{ me { kind } }', {}, world.tenant.admin)).toEqual({
+      me: { kind: 'TENANT_ADMIN' },
+    });
+    await setFaults(world.tenant, [{ operations: '*', throttlingRate: 1 }]);
+    expect(await gql('{ me { kind } }', {}, world.tenant.admin)).toMatchObject({
+      errors: [{ extensions: { code: 'THROTTLED' } }],
+    });
+    await setFaults(world.tenant, []);
+    const after = await ok<{ accounts: { edges: { node: { accountId: string } }[] } }>(
+      accounts,
+      {},
+      world.tenant.admin,
+    );
+    expect(after.accounts.edges.map((e) => e.node.accountId)).not.toContain('123456789999');
+  });
 
   it('delays the matching operations by the injected latency', async () => {
     const world = await protonWorld();

@@ -15,6 +15,7 @@ import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
+import { injectGraphqlFaults } from './injected-faults';
 import {
   exceededLimit,
   limitsOf,
@@ -69,6 +70,7 @@ function queryLimitsPlugin(
   settings: TenantSettingsService,
   defaults: QueryLimits,
   shares: RequestShares,
+  metrics: Metrics,
 ): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -78,12 +80,20 @@ function queryLimitsPlugin(
         async willSendResponse() {
           release?.();
         },
-        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+        async didResolveOperation({
+          schema,
+          document,
+          operation,
+          operationName,
+          request,
+          contextValue,
+        }) {
           const { ctx } = contextValue as { ctx: RequestContext };
           // Without a valid key the resolvers refuse the request; its document still has limits.
           const principal = await ctx.principal().catch(() => null);
           const tenantId = principal && principal.kind !== 'OPERATOR' ? principal.tenantId : null;
-          const limits = tenantId ? limitsOf(await settings.get(tenantId)) : defaults;
+          const tenantSettings = tenantId ? await settings.get(tenantId) : null;
+          const limits = tenantSettings ? limitsOf(tenantSettings) : defaults;
           const figures = measureQuery(
             schema,
             document,
@@ -98,6 +108,9 @@ function queryLimitsPlugin(
           const refusal = exceededLimit(figures, limits);
           if (refusal) {
             throw refusal;
+          }
+          if (tenantSettings && operation) {
+            await injectGraphqlFaults(tenantSettings.faultInjection, operation, metrics);
           }
           if (tenantId) {
             release = await shares.acquire(tenantId);
@@ -160,7 +173,7 @@ export function graphqlOptions(
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
-      queryLimitsPlugin(settings, defaults, shares),
+      queryLimitsPlugin(settings, defaults, shares, metrics),
     ],
     // graphql-js stops parsing at this many tokens (a document's size is bounded before it).
     parseOptions: { maxTokens: config.graphqlMaxTokens },
