@@ -8,7 +8,8 @@ import { BundleObjectInfo, BundleRepository } from './repositories/bundle.reposi
 /**
  * The simulated S3 store of each account, for template bundles: CreateEnvironmentTemplateVersion's
  * `source.s3 { bucket, key }` is resolved by the worker in the template's (management) account.
- * An object holds the bundle's schema file (YAML or JSON); putting a key again replaces it.
+ * An object holds a bundle: a .tar.gz as Proton takes them, or (simpler for tests and scripts)
+ * just its schema file (YAML or JSON); putting a key again replaces it.
  */
 @Injectable()
 export class BundleService {
@@ -24,11 +25,11 @@ export class BundleService {
     accountId: string,
     bucket: string,
     key: string,
-    body: string,
+    body: Buffer,
   ): Promise<BundleObjectInfo> {
     checkString('bucket', bucket, /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 3, 63);
     checkString('key', key, /^.+$/s, 1, 1024);
-    const size = Buffer.byteLength(body, 'utf8');
+    const size = body.length;
     if (size > TEMPLATE_LIMITS.bundleObject) {
       throw AppError.badInput(
         'body',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, jsonb, Tx } from '@accountlink/db';
 import { OutboxRepository } from '@accountlink/events';
+import { BundleResult, checkBundleLayout, isGzip, readArchive } from './domain/bundle-archive';
 import { parseTemplateSchema } from './domain/template-rules';
 import { versionEvent, VersionRow } from './proton-events';
 import { BundleRepository } from './repositories/bundle.repository';
@@ -29,22 +30,29 @@ export class TemplateRegistrationService {
       if (!version || version.status !== 'REGISTRATION_IN_PROGRESS') {
         return;
       }
-      let text = version.inlineSchema;
-      if (text === null && version.sourceBucket && version.sourceKey) {
-        text = await this.bundles.body(tx, {
-          tenantId,
-          accountId: version.template.accountId,
-          bucket: version.sourceBucket,
-          key: version.sourceKey,
-        });
-      }
-      const result =
-        text === null
-          ? {
-              ok: false as const,
+      const customerManaged = version.template.provisioning === 'CUSTOMER_MANAGED';
+      let bundle: BundleResult;
+      if (version.inlineSchema !== null) {
+        bundle = { ok: true, schema: version.inlineSchema };
+      } else {
+        const bytes =
+          version.sourceBucket && version.sourceKey
+            ? await this.bundles.body(tx, {
+                tenantId,
+                accountId: version.template.accountId,
+                bucket: version.sourceBucket,
+                key: version.sourceKey,
+              })
+            : null;
+        bundle = bytes
+          ? await bundleSchema(bytes, customerManaged)
+          : {
+              ok: false,
               message: `The bundle s3://${version.sourceBucket}/${version.sourceKey} does not exist`,
-            }
-          : parseTemplateSchema(text, version.template.provisioning === 'CUSTOMER_MANAGED');
+            };
+      }
+      const text = bundle.ok ? bundle.schema : null;
+      const result = bundle.ok ? parseTemplateSchema(bundle.schema, customerManaged) : bundle;
       const updated = await this.versions.update(
         tx,
         versionId,
@@ -97,4 +105,16 @@ export class TemplateRegistrationService {
     const template = version ? await this.templates.findById(tx, version.templateId) : null;
     return version && template ? { ...version, template } : null;
   }
+}
+
+/**
+ * The schema file of a stored bundle: a .tar.gz read with its limits and layout checked, or a
+ * plain schema file (the simpler form the simulated store also takes).
+ */
+async function bundleSchema(bytes: Buffer, customerManaged: boolean): Promise<BundleResult> {
+  if (!isGzip(bytes)) {
+    return { ok: true, schema: bytes.toString('utf8') };
+  }
+  const archive = await readArchive(bytes);
+  return archive.ok ? checkBundleLayout(archive.files, customerManaged) : archive;
 }

@@ -281,7 +281,16 @@ export class PutBundleObjectInput {
   accountId?: string | null;
   @Field() bucket!: string;
   @Field() key!: string;
-  @Field({ description: 'The schema file of the bundle (YAML or JSON)' }) body!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The bundle as text: its schema file (YAML or JSON)',
+  })
+  body?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The bundle as bytes, in base64: a .tar.gz as Proton takes them',
+  })
+  bodyBase64?: string | null;
 }
 
 @InputType()

@@ -89,7 +89,13 @@ export class EnvironmentTemplateResolver {
         'accountId is required: the account whose S3 store receives the object',
       );
     }
-    return this.bundles.put(principal.tenantId, accountId, input.bucket, input.key, input.body);
+    return this.bundles.put(
+      principal.tenantId,
+      accountId,
+      input.bucket,
+      input.key,
+      bundleBytes(input.body, input.bodyBase64),
+    );
   }
 
   @Mutation(() => EnvironmentTemplateModel, { description: 'CreateEnvironmentTemplate' })
@@ -517,4 +523,21 @@ export class EnvironmentResolver {
       );
     });
   }
+}
+
+/** putBundleObject's body: exactly one of the text and the base64 bytes. */
+function bundleBytes(body?: string | null, base64?: string | null): Buffer {
+  if ((body === undefined || body === null) === (base64 === undefined || base64 === null)) {
+    throw AppError.badInput(
+      'body',
+      'Give the object as body (text) or bodyBase64 (bytes), one of them',
+    );
+  }
+  if (base64 !== undefined && base64 !== null) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) {
+      throw AppError.badInput('bodyBase64', 'bodyBase64 is not base64');
+    }
+    return Buffer.from(base64, 'base64');
+  }
+  return Buffer.from(body ?? '', 'utf8');
 }

@@ -20,7 +20,7 @@ export interface BundleKey {
 @Injectable()
 export class BundleRepository {
   /** Puts the object; putting a key again replaces it. */
-  async put(tx: Tx, key: BundleKey, body: string, size: number): Promise<BundleObjectInfo> {
+  async put(tx: Tx, key: BundleKey, body: Buffer, size: number): Promise<BundleObjectInfo> {
     return tx
       .insertInto('bundle_objects')
       .values({ ...key, body, size })
@@ -46,8 +46,8 @@ export class BundleRepository {
     );
   }
 
-  /** The object's body, or null when there is no such object. */
-  async body(tx: Tx, key: BundleKey): Promise<string | null> {
+  /** The object's bytes, or null when there is no such object. */
+  async body(tx: Tx, key: BundleKey): Promise<Buffer | null> {
     const row = await tx
       .selectFrom('bundle_objects')
       .select('body')
