@@ -52,6 +52,10 @@ describe('what a production API exposes', () => {
       });
       const body = (await introspection.json()) as { errors?: { message: string }[] };
       expect(body.errors?.[0]?.message).toMatch(/introspection/i);
+      // No GraphQL explorer in production (GRAPHQL_EXPLORER is not set).
+      const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+      expect((await fetch(`${url}/graphql/explorer/graphiql.js`)).status).not.toBe(200);
     } finally {
       await kill(api);
     }

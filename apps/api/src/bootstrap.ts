@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { limitSubscriptionMessages } from './graphql/subscription-payload';
 import { bodyTooLarge } from './http/body-too-large';
 import { corsMiddleware } from './http/cors';
+import { graphqlExplorer } from './http/graphql-explorer';
 import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { requestIdMiddleware } from './http/request-id';
@@ -31,6 +32,9 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.set('etag', false);
   app.use(requestIdMiddleware);
   app.use(corsMiddleware(config.corsOrigins));
+  if (config.graphqlExplorer) {
+    app.use('/graphql', graphqlExplorer());
+  }
   // One line per request at info. Above info the middleware is not mounted at all: it costs a
   // child logger per request even when it writes nothing (a seventh of a trivial request's CPU);
   // unexpected errors are still logged, with the request id, by the error mappers.

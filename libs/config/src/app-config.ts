@@ -43,6 +43,7 @@ const schema = z.object({
   GRAPHQL_MAX_DOCUMENT_BYTES: int(65_536, 1_024).pipe(z.number().max(1_048_576)),
   GRAPHQL_MAX_TOKENS: int(5_000, 100).pipe(z.number().max(1_000_000)),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  GRAPHQL_EXPLORER: z.enum(['true', 'false']).optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
   GRAPHQL_WS_MAX_PAYLOAD_BYTES: int(1_048_576, 1_024).pipe(z.number().max(104_857_600)),
   GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
@@ -121,6 +122,8 @@ export interface AppConfig {
   graphqlMaxTokens: number;
   /** Whether GraphQL answers introspection (default: everywhere but production). */
   graphqlIntrospection: boolean;
+  /** Whether GET /graphql serves GraphiQL to browsers (default: everywhere but production). */
+  graphqlExplorer: boolean;
   /**
    * The bearer token /metrics requires; null serves it openly, except in production, where
    * /metrics is off without a token.
@@ -212,6 +215,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     graphqlMaxTokens: c.GRAPHQL_MAX_TOKENS,
     graphqlIntrospection: c.GRAPHQL_INTROSPECTION
       ? c.GRAPHQL_INTROSPECTION === 'true'
+      : c.NODE_ENV !== 'production',
+    graphqlExplorer: c.GRAPHQL_EXPLORER
+      ? c.GRAPHQL_EXPLORER === 'true'
       : c.NODE_ENV !== 'production',
     metricsToken: c.METRICS_TOKEN ?? null,
     graphqlWsMaxPayloadBytes: c.GRAPHQL_WS_MAX_PAYLOAD_BYTES,
