@@ -111,11 +111,6 @@ export class WireInput {
     return `${this.path}${field}`;
   }
 
-  /** Whether the request carries the member at all (with any value but null). */
-  has(field: string): boolean {
-    return this.body[field] !== undefined && this.body[field] !== null;
-  }
-
   string(field: string): string | undefined {
     const value = this.body[field];
     if (value === undefined || value === null) {

@@ -4,7 +4,7 @@ import { stackName } from './domain/environment-rules';
 import { EnvironmentService } from './environment.service';
 import { ProtonCaller } from './proton-caller';
 import { EnvironmentCounts, EnvironmentRepository } from './repositories/environment.repository';
-import { StackRepository } from './repositories/stack.repository';
+import { StackRepository, StackRow } from './repositories/stack.repository';
 import { TemplateRepository } from './repositories/template.repository';
 
 /** ProvisionedResource of the model. */
@@ -50,28 +50,19 @@ export class EnvironmentResourcesService {
    * infrastructure is the customer's), nor has an environment that never deployed.
    */
   async provisionedResources(caller: ProtonCaller, name: string): Promise<ProvisionedResource[]> {
-    const environment = await this.environmentService.get(caller, name);
-    if (environment.provisioning === 'CUSTOMER_MANAGED') {
-      return [];
-    }
-    const stack = await this.db.withTenant(caller.tenantId, (tx) =>
-      this.stacks.find(tx, {
+    return this.db.withTenant(caller.tenantId, async (tx) => {
+      const environment = await this.environmentService.load(tx, caller, name);
+      if (environment.provisioning === 'CUSTOMER_MANAGED') {
+        return [];
+      }
+      const stack = await this.stacks.find(tx, {
         tenantId: caller.tenantId,
         accountId: environment.environmentAccountId,
         region: environment.region,
         name: stackName(environment.name, environment.id),
-      }),
-    );
-    if (!stack) {
-      return [];
-    }
-    return [
-      {
-        name: stack.name,
-        identifier: `arn:aws:cloudformation:${stack.region}:${stack.accountId}:stack/${stack.name}/${environment.id}`,
-        provisioningEngine: 'CLOUDFORMATION',
-      },
-    ];
+      });
+      return stack ? [stackResource(stack, environment.id)] : [];
+    });
   }
 
   /**
@@ -94,4 +85,13 @@ export class EnvironmentResourcesService {
       };
     });
   }
+}
+
+/** An environment's simulated stack as a provisioned resource (its ARN names the environment). */
+function stackResource(stack: StackRow, environmentId: string): ProvisionedResource {
+  return {
+    name: stack.name,
+    identifier: `arn:aws:cloudformation:${stack.region}:${stack.accountId}:stack/${stack.name}/${environmentId}`,
+    provisioningEngine: 'CLOUDFORMATION',
+  };
 }

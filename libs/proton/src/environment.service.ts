@@ -439,13 +439,7 @@ export class EnvironmentService {
     if (scope.environmentName) {
       checkName('environmentName', scope.environmentName);
     }
-    const deployment = await this.db.withTenant(caller.tenantId, (tx) =>
-      this.deployments.findById(tx, id),
-    );
-    if (!deployment || !ofCaller(deployment, caller) || !inDeploymentScope(deployment, scope)) {
-      throw AppError.notFound(`The deployment ${id} was not found`);
-    }
-    return deployment;
+    return this.db.withTenant(caller.tenantId, (tx) => this.findDeployment(tx, caller, id, scope));
   }
 
   /**
@@ -456,10 +450,7 @@ export class EnvironmentService {
   async deleteDeployment(caller: ProtonCaller, id: string): Promise<DeploymentRow> {
     checkId('id', id);
     return this.db.withTenant(caller.tenantId, async (tx) => {
-      const deployment = await this.deployments.findById(tx, id);
-      if (!deployment || !ofCaller(deployment, caller)) {
-        throw AppError.notFound(`The deployment ${id} was not found`);
-      }
+      const deployment = await this.findDeployment(tx, caller, id);
       if (isBusy(deployment.status)) {
         throw AppError.badInput(
           'id',
@@ -560,8 +551,25 @@ export class EnvironmentService {
     }
   }
 
-  /** The environment by name, for its management account only (locked when `forUpdate`). */
-  private async load(
+  /** A deployment of the caller's account and region, within `scope`; any other is not found. */
+  private async findDeployment(
+    tx: Tx,
+    caller: ProtonCaller,
+    id: string,
+    scope: DeploymentScope = {},
+  ): Promise<DeploymentRow> {
+    const deployment = await this.deployments.findById(tx, id);
+    if (!deployment || !ofCaller(deployment, caller) || !inDeploymentScope(deployment, scope)) {
+      throw AppError.notFound(`The deployment ${id} was not found`);
+    }
+    return deployment;
+  }
+
+  /**
+   * The environment by name, for its management account only (locked when `forUpdate`), in the
+   * caller's transaction (EnvironmentResourcesService reads through it too).
+   */
+  async load(
     tx: Tx,
     caller: ProtonCaller,
     name: string,

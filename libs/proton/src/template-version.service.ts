@@ -186,14 +186,7 @@ export class TemplateVersionService {
   ): Promise<Page<VersionView>> {
     const limit = pageSize(first);
     const scope = `tplm:${caller.tenantId}:${caller.accountId}:${caller.region}:${templateName}`;
-    let afterMajor: number | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'number') {
-        throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-      }
-      afterMajor = key[0];
-    }
+    const afterMajor = versionKey(this.cursors, scope, after, 1)?.[0] ?? null;
     return this.db.withTenant(caller.tenantId, async (tx) => {
       const template = await this.access.loadTemplate(tx, caller, templateName);
       const rows = await this.versions.majorsPage(tx, template.id, afterMajor, limit);
@@ -213,14 +206,8 @@ export class TemplateVersionService {
   ): Promise<Page<VersionView>> {
     const limit = pageSize(first);
     const scope = `tplv:${caller.tenantId}:${caller.accountId}:${caller.region}:${templateName}:${majorVersion ?? ''}`;
-    let afterKey: [number, number] | null = null;
-    if (after) {
-      const key = this.cursors.decode(scope, after);
-      if (!key || typeof key[0] !== 'number' || typeof key[1] !== 'number') {
-        throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
-      }
-      afterKey = [key[0], key[1]];
-    }
+    const key = versionKey(this.cursors, scope, after, 2);
+    const afterKey: [number, number] | null = key ? [key[0] ?? 0, key[1] ?? 0] : null;
     return this.db.withTenant(caller.tenantId, async (tx) => {
       const template = await this.access.loadTemplate(tx, caller, templateName);
       const rows = await this.versions.page(tx, template.id, majorVersion ?? null, afterKey, limit);
@@ -381,4 +368,21 @@ export class TemplateVersionService {
       new Date(),
     );
   }
+}
+
+/** The version numbers (`parts` of them) a list's nextToken names; null without one. */
+function versionKey(
+  codec: CursorCodec,
+  scope: string,
+  after: string | null | undefined,
+  parts: number,
+): number[] | null {
+  if (!after) {
+    return null;
+  }
+  const key = codec.decode(scope, after);
+  if (!key || key.length < parts || key.slice(0, parts).some((k) => typeof k !== 'number')) {
+    throw AppError.badInput('nextToken', 'The pagination token is not valid for this request');
+  }
+  return key.slice(0, parts) as number[];
 }

@@ -1,11 +1,8 @@
-import { WireInput } from '@accountlink/common';
 import { AccountSettingsService } from '../account-settings.service';
-import { ProtonCaller } from '../proton-caller';
-
-type Operation = (caller: ProtonCaller, input: WireInput) => Promise<Record<string, unknown>>;
+import type { AwsOperation } from './proton-operations';
 
 /** GetAccountSettings and UpdateAccountSettings of the AWS JSON protocol. */
-export function accountOperations(settings: AccountSettingsService): [string, Operation][] {
+export function accountOperations(settings: AccountSettingsService): [string, AwsOperation][] {
   return [
     ['GetAccountSettings', async (caller) => ({ accountSettings: await settings.get(caller) })],
     [

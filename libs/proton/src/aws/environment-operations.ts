@@ -11,7 +11,7 @@ import { deploymentArn, environmentArn } from '../domain/environment-rules';
 import { parseVersionNumber } from '../domain/template-rules';
 import { DeploymentScope, EnvironmentService, EnvironmentState } from '../environment.service';
 import { EnvironmentResourcesService } from '../environment-resources.service';
-import { ProtonCaller } from '../proton-caller';
+import type { AwsOperation } from './proton-operations';
 import type { DeploymentRow } from '../repositories/deployment.repository';
 import type { EnvironmentRow } from '../repositories/environment.repository';
 import type { TemplateRow } from '../repositories/template.repository';
@@ -20,7 +20,6 @@ import { TemplateService } from '../template.service';
 import { TemplateVersionService } from '../template-version.service';
 
 type Wire = Record<string, unknown>;
-type Operation = (caller: ProtonCaller, input: WireInput) => Promise<Wire>;
 
 /** Optional members are omitted when absent, as AWS does. */
 function optional(entries: Record<string, unknown>): Wire {
@@ -183,7 +182,7 @@ export function environmentOperations(
   versions: TemplateVersionService,
   environments: EnvironmentService,
   resources: EnvironmentResourcesService,
-): [string, Operation][] {
+): [string, AwsOperation][] {
   return [
     [
       'CreateEnvironmentTemplate',
