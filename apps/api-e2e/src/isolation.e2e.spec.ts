@@ -1,3 +1,4 @@
+import { UpdateAccountSettingsCommand } from '@aws-sdk/client-proton';
 import {
   accountKey,
   createAccount,
@@ -148,6 +149,7 @@ describe('row-level security (the database enforces isolation too)', () => {
     'deployments',
     'stacks',
     'proton_account_settings',
+    's3_buckets',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -244,6 +246,10 @@ describe('row-level security (the database enforces isolation too)', () => {
     await publishedTemplate(envWorld, 'web');
     await createEnvironment(envWorld, 'rls');
     expect((await settled(envWorld, 'rls')).deploymentStatus).toBe('SUCCEEDED');
+    // Account settings fill theirs (the template's bundle filled the S3 bucket and object tables).
+    await envWorld.mgmt.send(
+      new UpdateAccountSettingsCommand({ pipelineServiceRoleArn: envWorld.mgmtRole }),
+    );
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "${table}"`,

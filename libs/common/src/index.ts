@@ -12,3 +12,4 @@ export * from './group';
 export * from './dependency-failure';
 export * from './json-shape';
 export * from './tenant-shares';
+export * from './s3-error';

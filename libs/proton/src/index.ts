@@ -29,3 +29,4 @@ export * from './jobs/environment-jobs.handler';
 export * from './stack.service';
 export * from './aws/environment-operations';
 export * from './graphql/environment.models';
+export * from './domain/s3-rules';
