@@ -1,10 +1,13 @@
-import { awsProton } from './test/cli';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aws as awsCli, awsProton } from './test/cli';
+import { CLOUDFORMATION_MANIFEST, CLOUDFORMATION_TEMPLATE, tarGz } from './test/bundles';
 import {
   ENV,
   environmentWorld,
   EnvironmentWorld,
   MGMT,
-  putBundle,
   SEED_ROLE,
   spec,
   STANDARD_SCHEMA,
@@ -30,7 +33,31 @@ async function awsFails(w: EnvironmentWorld, accountId: string, args: string[]):
 describe('the README walk-through with the real AWS CLI', () => {
   it('registers a template, connects the accounts, provisions across them and shows the outputs', async () => {
     const w = await environmentWorld();
-    await putBundle(w.tenant, 'web-env/v1.yaml', STANDARD_SCHEMA);
+    // A real bundle, uploaded with `aws s3` as a user would.
+    const folder = await mkdtemp(join(tmpdir(), 'bundle-'));
+    try {
+      await writeFile(
+        join(folder, 'web-env-v1.tar.gz'),
+        await tarGz({
+          'schema/schema.yaml': STANDARD_SCHEMA,
+          'infrastructure/manifest.yaml': CLOUDFORMATION_MANIFEST,
+          'infrastructure/cloudformation.yaml': CLOUDFORMATION_TEMPLATE,
+        }),
+      );
+      const s3 = (args: string[]) => awsCli(w.keys[MGMT] as AccessKey, ['s3', ...args], folder);
+      expect(await s3(['mb', 's3://proton-templates'])).toContain('make_bucket: proton-templates');
+      expect(
+        await s3(['cp', 'web-env-v1.tar.gz', 's3://proton-templates/web-env/v1.tar.gz']),
+      ).toContain('upload: ./web-env-v1.tar.gz to s3://proton-templates/web-env/v1.tar.gz');
+      expect(await s3(['ls', 's3://proton-templates/web-env/'])).toMatch(/\d+ v1\.tar\.gz\n/);
+      expect(await s3(['ls'])).toMatch(/ proton-templates\n/);
+      await s3(['cp', 's3://proton-templates/web-env/v1.tar.gz', 'copy.tar.gz']);
+      expect(await readFile(join(folder, 'copy.tar.gz'))).toEqual(
+        await readFile(join(folder, 'web-env-v1.tar.gz')),
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
 
     await aws(w, MGMT, [
       'create-environment-template',
@@ -44,7 +71,7 @@ describe('the README walk-through with the real AWS CLI', () => {
       '--template-name',
       'web-env',
       '--source',
-      's3={bucket=proton-templates,key=web-env/v1.yaml}',
+      's3={bucket=proton-templates,key=web-env/v1.tar.gz}',
     ]);
     expect(version.environmentTemplateVersion).toMatchObject({
       majorVersion: '1',

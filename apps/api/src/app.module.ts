@@ -18,6 +18,7 @@ import {
   ThrottleModule,
 } from '@accountlink/tenancy';
 import { AwsJsonController } from './aws/aws-json.controller';
+import { S3Edge } from './aws/s3-edge';
 import { Redis } from 'ioredis';
 import { graphqlOptions } from './graphql/graphql.options';
 import { ResourceTagsResolver } from './graphql/resource-tags.resolver';
@@ -57,6 +58,7 @@ import { RequestShares, RequestSharesModule } from './http/request-shares';
   ],
   controllers: [HealthController, MetricsController, AwsJsonController],
   providers: [
+    S3Edge,
     ResourceTagsResolver,
     {
       provide: PROBE_REDIS,

@@ -5,6 +5,7 @@ import { AppConfig } from '@accountlink/config';
 import { createLogger, Metrics, PinoNestLogger } from '@accountlink/observability';
 import pinoHttp from 'pino-http';
 import { AppModule } from './app.module';
+import { S3Edge } from './aws/s3-edge';
 import { limitSubscriptionMessages } from './graphql/subscription-payload';
 import { bodyTooLarge } from './http/body-too-large';
 import { corsMiddleware } from './http/cors';
@@ -51,6 +52,8 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     );
   }
   app.use(httpMetricsMiddleware(app.get(Metrics)));
+  // S3 (requests signed for the service s3) before the body parsers: it reads its own bodies.
+  app.use(app.get(S3Edge).middleware());
   app.useBodyParser('json', { limit: GRAPHQL_BODY_LIMIT });
   app.use('/graphql', graphqlDocumentLimit(config.graphqlMaxDocumentBytes));
   // The AWS JSON protocol: SigV4 signs the exact bytes, so the body stays raw.

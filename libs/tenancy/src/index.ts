@@ -18,3 +18,4 @@ export * from './principal-cache';
 export * from './repositories';
 export * from './cache-invalidation';
 export * from './cache-invalidation-sync';
+export * from './sigv4-chunked';

@@ -187,31 +187,47 @@ export function expectedSignature(
   credential: Credential,
   secretAccessKey: string,
 ): string {
-  const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
   const hashed = createHash('sha256')
     .update(canonicalRequest(request, credential.signedHeaders))
     .digest('hex');
-  const toSign = ['AWS4-HMAC-SHA256', credential.amzDate, scope, hashed].join('\n');
+  const toSign = ['AWS4-HMAC-SHA256', credential.amzDate, credentialScope(credential), hashed].join(
+    '\n',
+  );
+  return createHmac('sha256', signingKey(secretAccessKey, credential)).update(toSign).digest('hex');
+}
+
+/** `date/region/service/aws4_request`, the credential's scope. */
+export function credentialScope(credential: Credential): string {
+  return `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
+}
+
+/** The key that signs requests (and aws-chunked chunks) of this credential's scope. */
+export function signingKey(secretAccessKey: string, credential: Credential): Buffer {
   const hmac = (key: Buffer | string, data: string) =>
     createHmac('sha256', key).update(data).digest();
-  const key = hmac(
+  return hmac(
     hmac(
       hmac(hmac(`AWS4${secretAccessKey}`, credential.date), credential.region),
       credential.service,
     ),
     'aws4_request',
   );
-  return createHmac('sha256', key).update(toSign).digest('hex');
 }
 
-/** True when the signature matches (compared in constant time). */
+/**
+ * True when the signature matches (compared in constant time). A declared payload hash must be
+ * the body's, unless the caller checks the payload itself (`payload: 'declared'`: S3, whose
+ * requests may declare UNSIGNED-PAYLOAD or an aws-chunked stream whose chunks are signed).
+ */
 export function signatureMatches(
   request: SignedRequest,
   credential: Credential,
   secretAccessKey: string,
+  payload: 'body' | 'declared' = 'body',
 ): boolean {
   const declared = header(request.headers, 'x-amz-content-sha256');
   if (
+    payload === 'body' &&
     declared !== undefined &&
     declared !== createHash('sha256').update(request.body).digest('hex')
   ) {

@@ -10,7 +10,9 @@ export function httpMetricsMiddleware(metrics: Metrics) {
     res.on('finish', () => {
       // originalUrl: routers mounted under a path (Apollo at /graphql) rewrite req.path.
       const path = req.originalUrl.split('?')[0] ?? '';
-      const route = KNOWN_ROUTES.has(path) ? path : 'other';
+      // An edge that answers outside Nest's routes names itself (the S3 endpoint: 's3').
+      const named = res.locals['metricsRoute'] as string | undefined;
+      const route = named ?? (KNOWN_ROUTES.has(path) ? path : 'other');
       stop({ method: req.method, route });
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });
