@@ -22,7 +22,7 @@ import {
   waitUntilEnvironmentDeployed,
   waitUntilEnvironmentTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
-import { apiUrl, fails, ok } from './test/client';
+import { apiUrl, ok } from './test/client';
 import { CLOUDFORMATION_MANIFEST, CLOUDFORMATION_TEMPLATE, tarGz } from './test/bundles';
 import {
   createEnvironment,
@@ -177,13 +177,16 @@ describe('the S3 endpoint (path-style, SigV4 for s3, the tenant access keys)', (
     expect(
       (await client.send(new HeadBucketCommand({ Bucket: 'from-graphql' }))).BucketRegion,
     ).toBe('us-east-1');
-    // The bucket is the management account's: another account's GraphQL put is refused.
-    const refused = await fails(
+    // Another account's put of that bucket name goes to a bucket of its own.
+    await ok(
       'mutation($input: PutBundleObjectInput!) { putBundleObject(input: $input) { size } }',
       { input: { accountId: ENV, bucket: 'from-graphql', key: 'x', body: 'x' } },
       w.tenant.admin,
     );
-    expect(refused).toMatchObject({ code: 'FORBIDDEN' });
+    const own = await s3(w.keys[ENV]).send(new ListObjectsV2Command({ Bucket: 'from-graphql' }));
+    expect(own.Contents?.map((o) => o.Key)).toEqual(['x']);
+    const kept = await client.send(new ListObjectsV2Command({ Bucket: 'from-graphql' }));
+    expect(kept.Contents?.map((o) => o.Key)).toEqual(['schema.yaml']);
   });
 
   it('pages ListObjectsV2 in byte order with continuation tokens bound to their listing', async () => {
@@ -231,18 +234,20 @@ describe('the S3 endpoint (path-style, SigV4 for s3, the tenant access keys)', (
     const owner = s3(w.keys[MGMT]);
     await owner.send(new CreateBucketCommand({ Bucket: 'private-bundles' }));
     await owner.send(new PutObjectCommand({ Bucket: 'private-bundles', Key: 'k', Body: 'secret' }));
-    // Another account of the same tenant: the bucket exists, but is not theirs.
+    // Another account of the same tenant: its namespace is its own, where the bucket is not.
     const sibling = s3(w.keys[ENV]);
     expect(
       await refusal(sibling.send(new GetObjectCommand({ Bucket: 'private-bundles', Key: 'k' }))),
-    ).toEqual({ code: 'AccessDenied', status: 403 });
+    ).toEqual({ code: 'NoSuchBucket', status: 404 });
     expect(
       await refusal(sibling.send(new ListObjectsV2Command({ Bucket: 'private-bundles' }))),
-    ).toEqual({ code: 'AccessDenied', status: 403 });
-    expect(
-      await refusal(sibling.send(new CreateBucketCommand({ Bucket: 'private-bundles' }))),
-    ).toEqual({ code: 'BucketAlreadyExists', status: 409 });
+    ).toEqual({ code: 'NoSuchBucket', status: 404 });
     expect((await sibling.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+    // ... where it may create a bucket of that name, which stays apart from the owner's.
+    await sibling.send(new CreateBucketCommand({ Bucket: 'private-bundles' }));
+    expect(
+      (await sibling.send(new ListObjectsV2Command({ Bucket: 'private-bundles' }))).KeyCount,
+    ).toBe(0);
     // Another tenant, same account id: its own namespace, where the bucket does not exist.
     const stranger = s3(other.keys[MGMT]);
     expect(

@@ -90,11 +90,9 @@ export class BundleService {
     }
     const caller = { tenantId, accountId, region: DEFAULT_REGION };
     return this.inAccount(caller, async (tx) => {
-      const existing = await this.bundles.findBucket(tx, tenantId, bucket, 'share');
+      const existing = await this.bundles.findBucket(tx, this.keyOf(caller, bucket), 'share');
       if (!existing) {
         await this.newBucket(tx, caller, bucket, DEFAULT_REGION);
-      } else if (existing.accountId !== accountId) {
-        throw S3.accessDenied();
       }
       return this.store(tx, caller, bucket, key, body, 'binary/octet-stream');
     });
@@ -112,15 +110,13 @@ export class BundleService {
       throw S3.illegalLocation(locationConstraint);
     }
     return this.inAccount(caller, async (tx) => {
-      const existing = await this.bundles.findBucket(tx, caller.tenantId, name);
+      const existing = await this.bundles.findBucket(tx, this.keyOf(caller, name));
       if (existing) {
         // S3 in us-east-1 answers a repeated create of one's own bucket with success.
-        if (existing.accountId === caller.accountId && region === DEFAULT_REGION) {
+        if (region === DEFAULT_REGION && existing.region === DEFAULT_REGION) {
           return existing;
         }
-        throw existing.accountId === caller.accountId
-          ? S3.alreadyOwnedByYou(name)
-          : S3.alreadyExists(name);
+        throw S3.alreadyOwnedByYou(name);
       }
       return this.newBucket(tx, caller, name, region);
     });
@@ -137,7 +133,7 @@ export class BundleService {
       if (await this.bundles.bucketHasObjects(tx, this.keyOf(caller, name))) {
         throw S3.notEmpty(name);
       }
-      await this.bundles.deleteBucket(tx, caller.tenantId, name);
+      await this.bundles.deleteBucket(tx, this.keyOf(caller, name));
     });
   }
 
@@ -289,8 +285,9 @@ export class BundleService {
   }
 
   /**
-   * The caller's bucket, or S3's refusal: NoSuchBucket when the tenant has none of that name,
-   * AccessDenied when another account owns it, the bucket's region when it is signed for another.
+   * The caller's bucket, or S3's refusal: NoSuchBucket when the account has none of that name
+   * (another account's or tenant's bucket of that name is in another namespace), the bucket's
+   * region when the request is signed for another.
    */
   private async ownBucket(
     tx: Tx,
@@ -298,12 +295,9 @@ export class BundleService {
     name: string,
     lock?: 'share' | 'update',
   ): Promise<BucketRow> {
-    const bucket = await this.bundles.findBucket(tx, caller.tenantId, name, lock);
+    const bucket = await this.bundles.findBucket(tx, this.keyOf(caller, name), lock);
     if (!bucket) {
       throw S3.noSuchBucket(name);
-    }
-    if (bucket.accountId !== caller.accountId) {
-      throw S3.accessDenied();
     }
     if (bucket.region !== caller.region) {
       throw S3.wrongRegion(caller.region, bucket.region);
@@ -333,8 +327,8 @@ export class BundleService {
       createdAt: new Date(),
     });
     if (!created) {
-      // Another account's create committed first (the account lock does not cover other accounts).
-      throw S3.alreadyExists(name);
+      // Cannot happen under the account's lock; said plainly if it ever does.
+      throw S3.alreadyOwnedByYou(name);
     }
     return created;
   }

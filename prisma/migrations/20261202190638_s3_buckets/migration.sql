@@ -1,36 +1,21 @@
--- The simulated S3 endpoint: buckets, owned by an account, named uniquely in a tenant.
+-- The simulated S3 endpoint: buckets, each account with a namespace of its own.
 CREATE TABLE "s3_buckets" (
     "tenantId" UUID NOT NULL,
-    "name" TEXT NOT NULL,
+    "name" TEXT COLLATE "C" NOT NULL,
     "accountId" CHAR(12) NOT NULL,
     "region" TEXT NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "s3_buckets_pkey" PRIMARY KEY ("tenantId","name")
+    CONSTRAINT "s3_buckets_pkey" PRIMARY KEY ("tenantId","accountId","name")
 );
-
-CREATE UNIQUE INDEX "s3_buckets_tenantId_accountId_name_key" ON "s3_buckets"("tenantId", "accountId", "name");
 
 ALTER TABLE "s3_buckets" ADD CONSTRAINT "s3_buckets_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "s3_buckets" ADD CONSTRAINT "s3_buckets_tenantId_accountId_fkey" FOREIGN KEY ("tenantId", "accountId") REFERENCES "accounts"("tenantId", "accountId") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Objects stored before buckets existed: each (tenant, bucket) becomes a bucket of the account that
--- holds it. Two accounts of one tenant holding the same bucket name cannot both keep it (names are
--- unique in a tenant now): the migration stops and says which, rather than drop anyone's objects.
-DO $$
-DECLARE
-  clash RECORD;
-BEGIN
-  SELECT "tenantId", "bucket" INTO clash FROM "bundle_objects"
-  GROUP BY "tenantId", "bucket" HAVING count(DISTINCT "accountId") > 1 LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'tenant % has bucket "%" in more than one account: rename one account''s objects before migrating', clash."tenantId", clash."bucket";
-  END IF;
-END $$;
-
-INSERT INTO "s3_buckets" ("tenantId", "name", "accountId", "region", "createdAt")
-SELECT "tenantId", "bucket", min("accountId"), 'us-east-1', min("createdAt")
-FROM "bundle_objects" GROUP BY "tenantId", "bucket";
+-- Objects stored before buckets existed: each (tenant, account, bucket) becomes a bucket.
+INSERT INTO "s3_buckets" ("tenantId", "accountId", "name", "region", "createdAt")
+SELECT "tenantId", "accountId", "bucket", 'us-east-1', min("createdAt")
+FROM "bundle_objects" GROUP BY "tenantId", "accountId", "bucket";
 
 ALTER TABLE "bundle_objects" ADD COLUMN "contentType" TEXT NOT NULL DEFAULT 'binary/octet-stream',
 ADD COLUMN "etag" TEXT;

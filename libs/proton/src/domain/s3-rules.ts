@@ -24,7 +24,6 @@ export const S3 = {
     new S3Error('NoSuchKey', 'The specified key does not exist.', 404, ErrorCode.NOT_FOUND, {
       Key: key,
     }),
-  accessDenied: () => new S3Error('AccessDenied', 'Access Denied', 403, ErrorCode.FORBIDDEN),
   invalidBucketName: (bucket: string) =>
     new S3Error(
       'InvalidBucketName',
@@ -37,14 +36,6 @@ export const S3 = {
     new S3Error(
       'BucketAlreadyOwnedByYou',
       'Your previous request to create the named bucket succeeded and you already own it.',
-      409,
-      ErrorCode.CONFLICT,
-      { BucketName: bucket },
-    ),
-  alreadyExists: (bucket: string) =>
-    new S3Error(
-      'BucketAlreadyExists',
-      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
       409,
       ErrorCode.CONFLICT,
       { BucketName: bucket },

@@ -42,35 +42,35 @@ export interface KeyPosition {
 const OBJECT_INFO = ['bucket', 'key', 'size', 'etag', 'contentType', 'createdAt'] as const;
 
 /**
- * The simulated S3 store: buckets (named uniquely in a tenant, owned by an account) and their
- * objects (template bundles, usually). Keys sort in byte order (the column's collation is "C"),
- * so listings page along the primary key.
+ * The simulated S3 store: buckets (each account with a namespace of its own) and their objects
+ * (template bundles, usually). Names and keys sort in byte order (their collation is "C"), so
+ * listings page along the primary key.
  */
 @Injectable()
 export class BundleRepository {
-  /** Creates the bucket; null when the tenant already has a bucket of that name. */
+  /** Creates the bucket; null when the account already has a bucket of that name. */
   async createBucket(tx: Tx, tenantId: string, bucket: BucketRow): Promise<BucketRow | null> {
     const row = await tx
       .insertInto('s3_buckets')
       .values({ tenantId, ...bucket })
-      .onConflict((oc) => oc.columns(['tenantId', 'name']).doNothing())
+      .onConflict((oc) => oc.columns(['tenantId', 'accountId', 'name']).doNothing())
       .returning(['name', 'accountId', 'region', 'createdAt'])
       .executeTakeFirst();
     return row ?? null;
   }
 
-  /** The tenant's bucket of that name, whichever account owns it; FOR SHARE when asked. */
+  /** The account's bucket of that name; FOR SHARE or FOR UPDATE when asked. */
   async findBucket(
     tx: Tx,
-    tenantId: string,
-    name: string,
+    bucket: BucketKey,
     lock?: 'share' | 'update',
   ): Promise<BucketRow | null> {
     let query = tx
       .selectFrom('s3_buckets')
       .select(['name', 'accountId', 'region', 'createdAt'])
-      .where('tenantId', '=', tenantId)
-      .where('name', '=', name);
+      .where('tenantId', '=', bucket.tenantId)
+      .where('accountId', '=', bucket.accountId)
+      .where('name', '=', bucket.bucket);
     if (lock === 'share') {
       query = query.forShare();
     } else if (lock === 'update') {
@@ -114,11 +114,12 @@ export class BundleRepository {
     );
   }
 
-  async deleteBucket(tx: Tx, tenantId: string, name: string): Promise<void> {
+  async deleteBucket(tx: Tx, bucket: BucketKey): Promise<void> {
     await tx
       .deleteFrom('s3_buckets')
-      .where('tenantId', '=', tenantId)
-      .where('name', '=', name)
+      .where('tenantId', '=', bucket.tenantId)
+      .where('accountId', '=', bucket.accountId)
+      .where('name', '=', bucket.bucket)
       .execute();
   }
 
