@@ -27,9 +27,9 @@ export function limitSubscriptionMessages(
   }
   wss.options.maxPayload = maxPayload;
   // A browser page of another origin cannot open a subscription socket (403 at the upgrade);
-  // clients that send no Origin (not browsers) are not concerned.
+  // clients that send no Origin (not browsers) and the API's own pages are not concerned.
   wss.options.verifyClient = (info, done) =>
-    upgradeOriginAllowed(corsOrigins, info.origin || undefined)
+    upgradeOriginAllowed(corsOrigins, info.origin || undefined, info.req.headers.host)
       ? done(true)
       : done(false, 403, 'Origin not allowed');
 }

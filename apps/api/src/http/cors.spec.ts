@@ -30,5 +30,11 @@ describe('CORS', () => {
     expect(upgradeOriginAllowed(ALLOWED, undefined)).toBe(true);
     expect(upgradeOriginAllowed(ALLOWED, 'https://portal.example.com')).toBe(true);
     expect(upgradeOriginAllowed(ALLOWED, 'https://evil.example.com')).toBe(false);
+    // The API's own pages (the portal): the Origin is the host the socket connects to.
+    expect(upgradeOriginAllowed(ALLOWED, 'http://127.0.0.1:3000', '127.0.0.1:3000')).toBe(true);
+    expect(upgradeOriginAllowed(ALLOWED, 'https://evil.example.com', '127.0.0.1:3000')).toBe(false);
+    expect(upgradeOriginAllowed(ALLOWED, 'http://127.0.0.1:3000.evil.com', '127.0.0.1:3000')).toBe(
+      false,
+    );
   });
 });

@@ -47,12 +47,19 @@ export function corsHeaders(
   return headers;
 }
 
-/** Whether a WebSocket upgrade may proceed: no Origin (not a browser) or an allowed one. */
+/**
+ * Whether a WebSocket upgrade may proceed: no Origin (not a browser), an allowed one, or the
+ * API's own (a page it serves, such as the portal: its Origin names the host it connects to).
+ */
 export function upgradeOriginAllowed(
   allowed: ReadonlySet<string>,
   origin: string | undefined,
+  host?: string,
 ): boolean {
-  return !origin || allowed.has(origin);
+  if (!origin || allowed.has(origin)) {
+    return true;
+  }
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 
 /**
