@@ -53,7 +53,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -88,6 +88,8 @@ export default tseslint.config(
             },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // The portal (a browser app) uses the public API only: no library of the backend.
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],

@@ -44,12 +44,28 @@ ensure_awscli() {
   fi
 }
 
+# The portal's browser tests drive Debian's chromium (/usr/bin/chromium) with playwright-core; as
+# root on Debian/Ubuntu it is installed with apt when missing, otherwise say what to install.
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then
+    return
+  fi
+  if [[ "$(id -u)" -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium (Debian package chromium) for the portal's browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  else
+    say "the portal's browser tests need Chromium at /usr/bin/chromium (Debian: sudo apt-get install chromium)"
+  fi
+}
+
 # The test environment of `npm test` and `npm run fuzz`: dependencies, the embedded servers (or
 # TEST_DATABASE_URL / TEST_REDIS_URL), a fresh migrated test database, both apps built, the seed,
 # and the variables the tests run with.
 prepare_test_env() {
   install_deps
   ensure_awscli
+  ensure_chromium
   unset DATABASE_URL REDIS_URL
   if [[ -n "${TEST_DATABASE_URL:-}" ]]; then export DATABASE_URL="$TEST_DATABASE_URL"; fi
   if [[ -n "${TEST_REDIS_URL:-}" ]]; then export REDIS_URL="$TEST_REDIS_URL"; fi
@@ -63,6 +79,7 @@ prepare_test_env() {
   node tools/prisma-migrate.mjs check
   npx tsc -p apps/api/tsconfig.app.json
   npx tsc -p apps/worker/tsconfig.app.json
+  npx vite build --config apps/portal/vite.config.mts
   node -r ./tools/register-aliases.cjs dist/prisma/seed.js
 
   export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}" REDIS_PREFIX=accountlink-test WORKER_METRICS_PORT=0

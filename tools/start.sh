@@ -6,9 +6,10 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 install_deps
-say "building api and worker"
+say "building api, worker and the partner portal"
 npx tsc -p apps/api/tsconfig.app.json
 npx tsc -p apps/worker/tsconfig.app.json
+npx vite build --config apps/portal/vite.config.mts
 embedded_infra accountlink
 say "applying migrations"
 node tools/prisma-migrate.mjs deploy

@@ -12,6 +12,7 @@ import { corsMiddleware } from './http/cors';
 import { graphqlExplorer } from './http/graphql-explorer';
 import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
+import { portal } from './http/portal';
 import { requestIdMiddleware } from './http/request-id';
 
 /** The largest request bodies read, in bytes: a GraphQL request, an AWS JSON request. */
@@ -36,6 +37,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   if (config.graphqlExplorer) {
     app.use('/graphql', graphqlExplorer());
   }
+  app.use('/portal', portal());
   // One line per request at info. Above info the middleware is not mounted at all: it costs a
   // child logger per request even when it writes nothing (a seventh of a trivial request's CPU);
   // unexpected errors are still logged, with the request id, by the error mappers.
