@@ -104,10 +104,6 @@ async function checkPage(page: Page, step: string): Promise<void> {
   await screenshot(page, step);
 }
 
-async function statusOf(page: Page, selector: string): Promise<string | null> {
-  return page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector);
-}
-
 async function waitForStatus(page: Page, selector: string, status: string): Promise<void> {
   await page.waitForFunction(
     ([s, expected]) => document.querySelector(s as string)?.textContent === expected,
