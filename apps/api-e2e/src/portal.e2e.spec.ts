@@ -334,7 +334,8 @@ describe('the partner portal in headless Chromium', () => {
     await admin.locator('[data-live="true"]').waitFor();
     await tabTo(admin, 'Add an AWS account');
     await admin.keyboard.press('Enter');
-    // The form takes the focus on its first field.
+    // The form takes the focus on its first field (once it is rendered).
+    await admin.waitForFunction(() => document.activeElement?.id === 'account-id');
     await admin.keyboard.type(ACCOUNT);
     await tabTo(admin, 'Amazon CodeCatalyst display name');
     await admin.keyboard.type('Keyboard account');

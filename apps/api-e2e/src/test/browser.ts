@@ -102,8 +102,11 @@ export function ownOrigins(): string[] {
  * keyboard user would reach it; fails if it cannot be reached in `limit` presses.
  */
 export async function tabTo(page: Page, name: string, limit = 40): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
+  for (let i = 0; i <= limit; i++) {
+    // Already there (a page that focuses its first field) counts: no key needed.
+    if (i > 0) {
+      await page.keyboard.press('Tab');
+    }
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el) {
