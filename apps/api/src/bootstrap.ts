@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@accountlink/config';
+import { CacheInvalidations, TenantSettingsService } from '@accountlink/tenancy';
 import { createLogger, Metrics, PinoNestLogger } from '@accountlink/observability';
 import pinoHttp from 'pino-http';
 import { AppModule } from './app.module';
@@ -9,11 +10,13 @@ import { S3Edge } from './aws/s3-edge';
 import { limitSubscriptionMessages } from './graphql/subscription-payload';
 import { bodyTooLarge } from './http/body-too-large';
 import { corsMiddleware } from './http/cors';
+import { CorsPolicy } from './http/cors-policy';
 import { graphqlExplorer } from './http/graphql-explorer';
 import { graphqlDocumentLimit } from './http/graphql-document-limit';
 import { httpMetricsMiddleware } from './http/http-metrics';
 import { portal } from './http/portal';
 import { requestIdMiddleware } from './http/request-id';
+import { tenantPathMiddleware } from './http/tenant-path';
 
 /** The largest request bodies read, in bytes: a GraphQL request, an AWS JSON request. */
 const GRAPHQL_BODY_LIMIT = 1_048_576;
@@ -32,8 +35,15 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.disable('x-powered-by');
   // API answers are never served from HTTP caches: no ETag (a hash of every response body).
   app.set('etag', false);
+  // /tenants/{id}/… serves every route on the tenant's path, where its own origins apply too.
+  app.use(tenantPathMiddleware);
   app.use(requestIdMiddleware);
-  app.use(corsMiddleware(config.corsOrigins));
+  const corsPolicy = new CorsPolicy(
+    config.corsOrigins,
+    app.get(TenantSettingsService, { strict: false }),
+    app.get(CacheInvalidations, { strict: false }),
+  );
+  app.use(corsMiddleware(corsPolicy));
   if (config.graphqlExplorer) {
     app.use('/graphql', graphqlExplorer());
   }
@@ -67,6 +77,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.enableShutdownHooks();
   // The GraphQL module starts its subscription server here; its message size is bounded now.
   await app.init();
-  limitSubscriptionMessages(app, config.graphqlWsMaxPayloadBytes, config.corsOrigins);
+  limitSubscriptionMessages(app, config.graphqlWsMaxPayloadBytes, corsPolicy);
   return app;
 }

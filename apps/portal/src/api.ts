@@ -2,8 +2,9 @@ import { Client, createClient } from 'graphql-ws';
 
 /**
  * The portal's whole use of AccountLink: GraphQL over HTTP and graphql-ws, with an API key. A
- * partner's portal on another origin sets VITE_ACCOUNTLINK_URL at build time (and lists its
- * origin in CORS_ORIGINS); served by the API itself, the portal calls its own origin.
+ * partner's portal on another origin sets VITE_ACCOUNTLINK_URL at build time to its tenant's
+ * path, https://…/tenants/<tenantId> (and lists its origin in the tenant's corsOrigins setting);
+ * served by the API itself, the portal calls its own origin.
  */
 const API_URL: string = (import.meta.env['VITE_ACCOUNTLINK_URL'] as string | undefined) ?? '';
 

@@ -5,6 +5,7 @@ export * from './api-key.service';
 export * from './auth.service';
 export * from './domain/identity-rules';
 export * from './domain/fault-injection';
+export * from './domain/cors-origins';
 export * from './graphql/tenancy.models';
 export * from './request-context';
 export * from './tenancy.module';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@accountlink/common';
 import { Database, jsonb } from '@accountlink/db';
+import { normalizeCorsOrigins } from './domain/cors-origins';
 import { checkFaultRules, FaultRule } from './domain/fault-injection';
 import { TenantRepository } from './repositories/tenant.repository';
 import { CacheInvalidations } from './cache-invalidation';
@@ -24,6 +25,7 @@ export interface TenantSettings {
   bundleObjectQuota: number;
   accountConnectionQuota: number;
   faultInjection: FaultRule[];
+  corsOrigins: string[];
 }
 
 /** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
@@ -102,10 +104,11 @@ export class TenantSettingsService {
     if (patch.faultInjection !== undefined) {
       checkFaultRules(patch.faultInjection);
     }
-    const { faultInjection, ...columns } = patch;
+    const { faultInjection, corsOrigins, ...columns } = patch;
     const settings = await this.db.withTenant(tenantId, (tx) =>
       this.tenants.updateSettings(tx, tenantId, {
         ...columns,
+        ...(corsOrigins !== undefined ? { corsOrigins: normalizeCorsOrigins(corsOrigins) } : {}),
         ...(faultInjection !== undefined ? { faultInjection: jsonb(faultInjection) } : {}),
       }),
     );

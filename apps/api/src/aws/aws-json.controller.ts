@@ -11,6 +11,7 @@ import { APP_CONFIG, AppConfig } from '@accountlink/config';
 import { ProtonOperations } from '@accountlink/proton';
 import { Metrics } from '@accountlink/observability';
 import {
+  assertInTenantPath,
   AwsAuthService,
   decideFault,
   TenantSettingsService,
@@ -18,6 +19,7 @@ import {
 } from '@accountlink/tenancy';
 import type { Request, Response } from 'express';
 import { RequestShares } from '../http/request-shares';
+import { tenantPathOf } from '../http/tenant-path';
 
 const PROTON_TARGET = 'AwsProton20200720';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -50,6 +52,7 @@ export class AwsJsonController {
         { method: req.method, url: req.originalUrl, headers: req.headers, body },
         'proton',
       );
+      assertInTenantPath(tenantPathOf(req), identity.tenantId);
       const target = String(req.headers['x-amz-target'] ?? '');
       const [prefix, name] = target.split('.', 2);
       const operation =

@@ -9,6 +9,7 @@ import {
   TEMPLATE_LIMITS,
 } from '@accountlink/proton';
 import {
+  assertInTenantPath,
   AwsAuthService,
   ChunkSigning,
   decodeAwsChunked,
@@ -18,6 +19,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import getRawBody from 'raw-body';
 import { RequestShares } from '../http/request-shares';
+import { tenantPathOf } from '../http/tenant-path';
 import {
   errorDocument,
   listBucketsDocument,
@@ -113,7 +115,8 @@ export class S3Edge {
     res.setHeader('x-amz-id-2', hostId);
     let bodyRead = false;
     try {
-      const [rawPath = '/', rawQuery = ''] = req.originalUrl.split('?', 2);
+      // Routed by the path after a tenant path (/tenants/{id}/bucket/key), signed as sent.
+      const [rawPath = '/', rawQuery = ''] = req.url.split('?', 2);
       // The signature covers the path and query as sent; the body is read after it is checked.
       const { identity, signing } = await this.auth.authenticateS3({
         method: req.method,
@@ -121,6 +124,7 @@ export class S3Edge {
         headers: req.headers,
         body: Buffer.alloc(0),
       });
+      assertInTenantPath(tenantPathOf(req), identity.tenantId);
       const { bucket, key } = pathOf(rawPath);
       const request: S3Request = {
         caller: identity,

@@ -8,6 +8,7 @@ import {
   AuthService,
   CacheInvalidations,
   GRAPHQL_LIMIT_DEFAULTS,
+  principalInTenantPath,
   RequestContext,
   TenantSettingsService,
 } from '@accountlink/tenancy';
@@ -25,6 +26,7 @@ import {
 } from './query-limits';
 import { SubscriptionGate } from './subscription-gate';
 import { RequestShares } from '../http/request-shares';
+import { tenantPathOf } from '../http/tenant-path';
 import { sharedSubscribe } from './subscription-fanout';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -149,10 +151,20 @@ export function graphqlOptions(
   shares: RequestShares,
 ): ApolloDriverConfig {
   const defaults: QueryLimits = { ...GRAPHQL_LIMIT_DEFAULTS };
-  const contextOf = (headers: Headers, requestId: string): { ctx: RequestContext } => {
+  // On a tenant's path (/tenants/{id}/graphql) only that tenant's keys are taken; a socket's key
+  // is held to its path by the gate, on connection_init.
+  const contextOf = (
+    headers: Headers,
+    requestId: string,
+    tenantPath?: string,
+  ): { ctx: RequestContext } => {
     const authorization = headers.authorization;
     const ctx = new RequestContext(
-      () => auth.authenticate(Array.isArray(authorization) ? authorization[0] : authorization),
+      async () =>
+        principalInTenantPath(
+          tenantPath,
+          await auth.authenticate(Array.isArray(authorization) ? authorization[0] : authorization),
+        ),
       headers['x-aws-region'],
       requestId,
     );
@@ -195,7 +207,7 @@ export function graphqlOptions(
     },
     context: ({ req, connectionParams }: ContextArgs) =>
       req
-        ? contextOf(req.headers, req.id ?? 'unknown')
+        ? contextOf(req.headers, req.id ?? 'unknown', tenantPathOf(req))
         : contextOf(headersFromParams(connectionParams), 'ws'),
   };
 }

@@ -4,11 +4,14 @@ import { AppError, ErrorCode, once, Principal, sha256Hex } from '@accountlink/co
 import {
   AuthService,
   CacheInvalidations,
+  principalInTenantPath,
   RequestContext,
   TenantSettingsService,
 } from '@accountlink/tenancy';
 import { ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { tenantPathOf } from '../http/tenant-path';
 import {
   exceededLimit,
   limitsOf,
@@ -22,7 +25,7 @@ import { sharedParse, sharedValidate } from './subscription-fanout';
 interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
   subscriptions: Record<string, unknown>;
-  extra: { socket: WebSocket };
+  extra: { socket: WebSocket; request: IncomingMessage };
 }
 
 interface SubscribePayload {
@@ -96,7 +99,10 @@ export class SubscriptionGate {
     }
     const authorization = headerOf(params, 'authorization');
     try {
-      const principal = await this.auth.authenticate(authorization);
+      const principal = principalInTenantPath(
+        tenantPathOf(socket.extra.request),
+        await this.auth.authenticate(authorization),
+      );
       const keyHash = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '';
       this.opened.set(socket.extra.socket, {
         authorization: authorization ?? '',

@@ -1,4 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { CorsPolicy } from './cors-policy';
+import { tenantPathOf } from './tenant-path';
 
 /** What a browser app may send: GraphQL (authorization, x-aws-region) and SigV4 (x-amz-*). */
 export const CORS_ALLOWED_HEADERS = [
@@ -63,26 +65,37 @@ export function upgradeOriginAllowed(
 }
 
 /**
- * CORS for CORS_ORIGINS: the allowed origin echoed (with Vary: Origin, so caches keep answers
- * apart); a preflight from an allowed origin answered 204 here; any other origin gets no CORS
- * header, so the browser does not let its page read the answer.
+ * CORS: an allowed origin echoed (with Vary: Origin, so caches keep answers apart); a preflight
+ * from an allowed origin answered 204 here; any other origin gets no CORS header, so the browser
+ * does not let its page read the answer. Which origins are allowed depends on the path
+ * (CorsPolicy: CORS_ORIGINS, and a tenant's own on its path); if they cannot be read, none are.
  */
-export function corsMiddleware(allowed: ReadonlySet<string>) {
+export function corsMiddleware(policy: CorsPolicy) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const origin = req.headers.origin;
-    if (origin) {
-      res.setHeader('vary', 'Origin');
-    }
-    const preflight =
-      req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-    const headers = corsHeaders(allowed, origin, preflight);
-    for (const [name, value] of Object.entries(headers)) {
-      res.setHeader(name, value);
-    }
-    if (preflight && headers['access-control-allow-origin']) {
-      res.status(204).end();
+    if (!origin) {
+      next();
       return;
     }
-    next();
+    res.setHeader('vary', 'Origin');
+    const preflight =
+      req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    policy
+      .originsFor(tenantPathOf(req))
+      .catch(() => NONE)
+      .then((allowed) => {
+        const headers = corsHeaders(allowed, origin, preflight);
+        for (const [name, value] of Object.entries(headers)) {
+          res.setHeader(name, value);
+        }
+        if (preflight && headers['access-control-allow-origin']) {
+          res.status(204).end();
+          return;
+        }
+        next();
+      })
+      .catch(next);
   };
 }
+
+const NONE: ReadonlySet<string> = new Set();

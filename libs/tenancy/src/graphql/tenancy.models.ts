@@ -275,6 +275,11 @@ export class TenantSettingsModel {
       "Faults injected into the AWS edge's answers (the first rule whose glob matches the operation applies; none by default)",
   })
   faultInjection!: FaultRuleModel[];
+  @Field(() => [String], {
+    description:
+      "Origins whose browser pages may call the API on this tenant's path /tenants/{id}/ (CORS, and the graphql-ws upgrade), beside the deployment's CORS_ORIGINS (none by default)",
+  })
+  corsOrigins!: string[];
 }
 
 @InputType()
@@ -301,4 +306,10 @@ export class UpdateTenantSettingsInput {
     description: 'Replaces the rules (an empty list injects nothing)',
   })
   faultInjection?: FaultRuleInput[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Replaces the allowed origins (scheme, host and optional port, as browsers send Origin; at most 20; an empty list allows none)',
+  })
+  corsOrigins?: string[] | null;
 }

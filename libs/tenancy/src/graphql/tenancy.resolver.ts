@@ -111,6 +111,7 @@ export class TenancyResolver {
       bundleObjectQuota: input.bundleObjectQuota ?? undefined,
       accountConnectionQuota: input.accountConnectionQuota ?? undefined,
       faultInjection: input.faultInjection ?? undefined,
+      corsOrigins: input.corsOrigins ?? undefined,
     });
   }
 

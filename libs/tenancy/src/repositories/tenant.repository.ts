@@ -23,6 +23,7 @@ export const SETTINGS_COLUMNS = [
   'bundleObjectQuota',
   'accountConnectionQuota',
   'faultInjection',
+  'corsOrigins',
 ] as const;
 
 /** The settings as stored; the JSON column as the rules it holds (checked when written). */
