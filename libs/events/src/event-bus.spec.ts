@@ -74,4 +74,25 @@ describe('EventBus', () => {
     await slow.return?.();
     expect(b.size).toBe(0);
   });
+
+  it('hands kept events to a sink as they are offered, queued ones first, and nothing once ended', () => {
+    const b = bus();
+    const subscription = b.subscribe(admin('t1'), (e) => e.id !== '3');
+    b.dispatch(event('1', 't1'));
+    const seen: string[] = [];
+    subscription.deliverTo((e) => seen.push(e.id));
+    expect(seen).toEqual(['1']);
+    b.dispatch(event('2', 't1'));
+    b.dispatch(event('3', 't1'));
+    b.dispatch(event('4', 't2'));
+    b.dispatch(event('5', 't1'));
+    // In the dispatcher's own turn: no await between dispatch and delivery.
+    expect(seen).toEqual(['1', '2', '5']);
+    expect(subscription.ended).toBe(false);
+    void subscription.return();
+    expect(subscription.ended).toBe(true);
+    b.dispatch(event('6', 't1'));
+    expect(seen).toEqual(['1', '2', '5']);
+    expect(b.size).toBe(0);
+  });
 });

@@ -53,7 +53,7 @@ export class EventBus {
   subscribe(
     principal: Principal,
     select: (event: EventMessage) => boolean,
-  ): AsyncIterableIterator<EventMessage> {
+  ): EventSubscription {
     if (principal.kind === 'OPERATOR') {
       // The operator sees no tenant's events.
       return new EventSubscription(
@@ -95,6 +95,7 @@ export class EventBus {
 export class EventSubscription implements AsyncIterableIterator<EventMessage> {
   private readonly queue: EventMessage[] = [];
   private waiting: ((result: IteratorResult<EventMessage>) => void) | null = null;
+  private sink: ((event: EventMessage) => void) | null = null;
   private done = false;
   dropped = 0;
 
@@ -105,6 +106,10 @@ export class EventSubscription implements AsyncIterableIterator<EventMessage> {
 
   offer(event: EventMessage): void {
     if (this.done || !this.keep(event)) {
+      return;
+    }
+    if (this.sink) {
+      this.sink(event);
       return;
     }
     if (this.waiting) {
@@ -118,6 +123,22 @@ export class EventSubscription implements AsyncIterableIterator<EventMessage> {
       this.queue.shift();
       this.dropped++;
     }
+  }
+
+  /**
+   * From now on each event it keeps goes to `sink` as it is offered, in the dispatcher's own turn
+   * (no promise per event and subscriber), instead of waiting for `next()`; events queued before
+   * go first. The sink must not throw.
+   */
+  deliverTo(sink: (event: EventMessage) => void): void {
+    this.sink = sink;
+    for (const event of this.queue.splice(0)) {
+      sink(event);
+    }
+  }
+
+  get ended(): boolean {
+    return this.done;
   }
 
   next(): Promise<IteratorResult<EventMessage>> {
@@ -137,6 +158,7 @@ export class EventSubscription implements AsyncIterableIterator<EventMessage> {
     if (!this.done) {
       this.done = true;
       this.queue.length = 0;
+      this.sink = null;
       this.onEnd();
       this.waiting?.({ done: true, value: undefined });
       this.waiting = null;

@@ -77,3 +77,17 @@ export function formatError(
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
 }
+
+/**
+ * A subscription's result with its errors mapped as queries' are (formatError), or undefined when
+ * it has none (graphql-ws's onNext; the fan-out's frames).
+ */
+export function subscriptionErrorsFormatted(result: {
+  data?: unknown;
+  errors?: readonly GraphQLError[];
+}): unknown {
+  if (!result.errors?.length) {
+    return undefined;
+  }
+  return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+}

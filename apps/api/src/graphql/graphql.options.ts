@@ -15,7 +15,7 @@ import {
 import { Metrics } from '@accountlink/observability';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
-import { formatError } from './format-error';
+import { formatError, subscriptionErrorsFormatted } from './format-error';
 import { injectGraphqlFaults } from './injected-faults';
 import {
   exceededLimit,
@@ -136,10 +136,7 @@ function formatSubscriptionResult(
   _args: unknown,
   result: { data?: unknown; errors?: readonly GraphQLError[] },
 ): unknown {
-  if (!result.errors?.length) {
-    return undefined;
-  }
-  return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+  return subscriptionErrorsFormatted(result);
 }
 
 export function graphqlOptions(

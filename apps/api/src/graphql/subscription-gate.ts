@@ -19,7 +19,7 @@ import {
   QueryLimits,
   variablesRefused,
 } from './query-limits';
-import { sharedParse, sharedValidate } from './subscription-fanout';
+import { DirectDelivery, sharedParse, sharedValidate } from './subscription-fanout';
 
 /** graphql-ws's view of one socket (the parts used here). */
 interface SocketContext {
@@ -122,7 +122,7 @@ export class SubscriptionGate {
   /** graphql-ws's onSubscribe: the execution arguments, or the errors that refuse it. */
   onSubscribe = async (
     socket: SocketContext,
-    _id: string,
+    id: string,
     payload: SubscribePayload,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const schema = this.schema;
@@ -187,8 +187,10 @@ export class SubscriptionGate {
       return [refusal(over)];
     }
     this.perKey.set(keyId, held + 1);
+    const delivery: DirectDelivery = { socket: socket.extra.socket, id };
     const contextValue = {
       ...this.makeContext({ ...socket.connectionParams, authorization: opened.authorization }),
+      delivery,
       release: once(() => {
         const n = (this.perKey.get(keyId) ?? 1) - 1;
         if (n > 0) {
