@@ -14,8 +14,10 @@ import {
   validate,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { subscriptionErrorsFormatted } from './format-error';
+import { textFrame } from './ws-frame';
 
 /**
  * What lets one event reach thousands of subscribers cheaply: graphql-ws parses and validates
@@ -49,10 +51,10 @@ export function sharedValidate(
 }
 
 /**
- * Results of one event, per subscription shape, as the JSON of a `next` message's payload; an
- * event is delivered within milliseconds.
+ * Results of one event, per subscription shape, as the JSON (UTF-8) of a `next` message's
+ * payload; an event is delivered within milliseconds.
  */
-const payloads = new LRUCache<string, string | Promise<string>>({ max: 10_000, ttl: 10_000 });
+const payloads = new LRUCache<string, Buffer | Promise<Buffer>>({ max: 10_000, ttl: 10_000 });
 const results = new LRUCache<string, Promise<ExecutionResult>>({ max: 10_000, ttl: 10_000 });
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
@@ -64,11 +66,17 @@ let nextDocumentId = 0;
  */
 export const MAX_BUFFERED_BYTES = 1_048_576;
 
-/** Where a subscription's `next` messages go: its socket and its id (set by the gate). */
+/**
+ * Where a subscription's `next` messages go (set by the gate): its WebSocket, the TCP socket under
+ * it (its upgrade request's), and the subscription's id.
+ */
 export interface DirectDelivery {
   socket: WebSocket;
+  stream: Duplex;
   id: string;
 }
+
+const CLOSING_BRACE = Buffer.from('}');
 
 const logger = new Logger('SubscriptionFanout');
 
@@ -122,7 +130,7 @@ export async function sharedSubscribe(
   const shape = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(
     args.variableValues ?? {},
   )}|${principalKey(principal)}|${context.ctx.regionHeader ?? ''}`;
-  const payloadOf = (event: unknown): string | Promise<string> => {
+  const payloadOf = (event: unknown): Buffer | Promise<Buffer> => {
     const id = (event as { id?: unknown }).id;
     if (typeof id !== 'string') {
       return executeToJson(args, event);
@@ -179,9 +187,9 @@ export async function sharedSubscribe(
 }
 
 /** One event's execution as the JSON of its payload (errors mapped as queries' are). */
-function executeToJson(args: ExecutionArgs, event: unknown): string | Promise<string> {
-  const toJson = (result: ExecutionResult): string =>
-    JSON.stringify(subscriptionErrorsFormatted(result) ?? result);
+function executeToJson(args: ExecutionArgs, event: unknown): Buffer | Promise<Buffer> {
+  const toJson = (result: ExecutionResult): Buffer =>
+    Buffer.from(JSON.stringify(subscriptionErrorsFormatted(result) ?? result));
   const result = execute({ ...args, rootValue: event });
   return isPromise(result) ? result.then(toJson) : toJson(result);
 }
@@ -190,15 +198,23 @@ function executeToJson(args: ExecutionArgs, event: unknown): string | Promise<st
  * Writes each event the subscription keeps to its socket as graphql-ws's `next` message, in the
  * order offered; the iterator handed to graphql-ws yields nothing and ends when the subscription
  * does (completed by the client, or its socket closed).
+ *
+ * The message is framed here and written to the TCP socket in one write: with 5000 subscribers
+ * the kernel's work per write is most of a delivery, and `ws.send` writes a frame's header and
+ * its data as two chunks (a writev): in a bare ws server here, 15–18 against 12–13 µs per socket. It is
+ * safe because ws, without permessage-deflate (never negotiated by this server; checked per
+ * socket), writes each of its own frames synchronously too: frames never interleave, and
+ * ws's `bufferedAmount` counts what is written here.
  */
 function deliverDirectly(
   source: EventSubscription,
-  payloadOf: (event: EventMessage) => string | Promise<string>,
-  { socket, id }: DirectDelivery,
+  payloadOf: (event: EventMessage) => Buffer | Promise<Buffer>,
+  { socket, stream, id }: DirectDelivery,
   release: () => void,
 ): AsyncIterableIterator<ExecutionResult> {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  const send = (payload: string): void => {
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  const whole = socket.extensions === '';
+  const send = (payload: Buffer): void => {
     if (socket.readyState !== WebSocket.OPEN) {
       return;
     }
@@ -206,19 +222,23 @@ function deliverDirectly(
       source.dropped++;
       return;
     }
-    socket.send(`${prefix}${payload}}`);
+    if (whole) {
+      stream.write(textFrame(prefix, payload, CLOSING_BRACE));
+    } else {
+      socket.send(Buffer.concat([prefix, payload, CLOSING_BRACE]), { binary: false });
+    }
   };
   // Events whose payload is still being computed keep the ones after them waiting.
   let tail: Promise<void> | null = null;
   source.deliverTo((event) => {
-    let payload: string | Promise<string>;
+    let payload: Buffer | Promise<Buffer>;
     try {
       payload = payloadOf(event);
     } catch (error) {
       logger.error(`an event could not be executed: ${(error as Error).message}`);
       return;
     }
-    if (tail === null && typeof payload === 'string') {
+    if (tail === null && !isPromise(payload)) {
       send(payload);
       return;
     }

@@ -187,7 +187,11 @@ export class SubscriptionGate {
       return [refusal(over)];
     }
     this.perKey.set(keyId, held + 1);
-    const delivery: DirectDelivery = { socket: socket.extra.socket, id };
+    const delivery: DirectDelivery = {
+      socket: socket.extra.socket,
+      stream: socket.extra.request.socket,
+      id,
+    };
     const contextValue = {
       ...this.makeContext({ ...socket.connectionParams, authorization: opened.authorization }),
       delivery,
