@@ -4,7 +4,11 @@
 //
 // Where an API request's CPU goes: starts a second API process with --cpu-prof on a free port
 // (same database and Redis as the running stack), loads it with autocannon, stops it normally so
-// that Node writes the profile, and prints the self time by function and by package.
+// that Node writes the profile, and prints the self time by function and by package of the
+// samples taken while the load ran (not the process's start or stop). Without --token the query
+// runs as the management account of a benchmark tenant (throttling raised out of the way); a
+// query whose first answer has errors (THROTTLED, NOT_FOUND…) is refused, since its profile would
+// be one of refusals.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +21,10 @@ const seconds = Number(arg('seconds', 10));
 const connections = Number(arg('concurrency', 64));
 const top = Number(arg('top', 40));
 const query = arg('query', '{ me { kind } }');
-const token = arg(
-  'token',
-  JSON.parse(readFileSync(path.join(root, '.data', 'demo-credentials.json'), 'utf8')).accounts[
-    '111111111111'
-  ].apiKey,
-);
+const scenario = arg('scenario', null);
+const token =
+  arg('token', null) ??
+  (scenario ? null : (await benchWorld(1, 'bench-prof-query')).creds[MGMT].key);
 const port = Number(arg('port', 3901));
 const dir = mkdtempSync(path.join(tmpdir(), 'accountlink-prof-'));
 // The embedded servers of `npm start`, unless DATABASE_URL and REDIS_URL point elsewhere.
@@ -63,7 +65,7 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 let requests;
-if (arg('scenario', null) === 'create') {
+if (scenario === 'create') {
   // Each request a new connection: environment account i, a name unique to the request.
   const world = await benchWorld(2000, 'bench-prof');
   let n = 0;
@@ -89,6 +91,20 @@ if (arg('scenario', null) === 'create') {
   ];
 }
 void options;
+if (!requests) {
+  const first = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  const text = await first.text();
+  if (!first.ok || JSON.parse(text).errors) {
+    api.kill('SIGINT');
+    throw new Error(`the query's answer is not a success, nothing to profile: ${text}`);
+  }
+}
+// The profile's timestamps are the monotonic clock's microseconds, as hrtime here.
+const loadStart = Number(process.hrtime.bigint() / 1000n);
 const result = await autocannon({
   url: `${url}/graphql`,
   method: 'POST',
@@ -98,6 +114,7 @@ const result = await autocannon({
   connections,
   duration: seconds,
 });
+const loadEnd = Number(process.hrtime.bigint() / 1000n);
 console.log(
   `${result.requests.total} requests, ${(result.requests.total / seconds).toFixed(0)}/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
 );
@@ -109,7 +126,10 @@ const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas;
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += dt[i] ?? 0;
+  if (at < loadStart || at > loadEnd) continue;
   self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (dt[i] ?? 0));
 }
 const byFunction = new Map();
