@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // npm run bench -- [--accounts 1000] [--concurrency 16,64] [--subscribers 5000] [--list-rows 1000000]
-//                  [--env-accounts 200] [--json bench.json] [--url http://127.0.0.1:3000] [--skip part,…]
+//                  [--env-accounts 200] [--world-accounts 10000] [--json bench.json] [--url http://127.0.0.1:3000] [--skip part,…]
 //
 // Every benchmark part in one run against the running stack (npm start): the query layers
 // (Kysely, Prisma, pg), subscription fan-out, connections create/accept/get through both edges
 // and role validation latency, authentication (a trivial authenticated query), list first pages
-// at two tenant sizes, and environments. Each product phase is printed beside its bare-pg
+// at two tenant sizes, environments, and a bulk world. Each product phase is printed beside its bare-pg
 // baseline measured in the same run; --json writes every figure to a file.
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -17,6 +17,7 @@ import { runConnections } from './connections.mjs';
 import { runEnvironments } from './environments.mjs';
 import { runLists } from './lists.mjs';
 import { runSubscriptions } from './subscriptions.mjs';
+import { runWorlds } from './worlds.mjs';
 
 const skip = new Set(String(arg('skip', '')).split(',').filter(Boolean));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -58,6 +59,7 @@ if (!skip.has('auth')) report.auth = await runAuth();
 if (!skip.has('lists')) report.lists = await runLists();
 if (!skip.has('environments'))
   report.environments = await runEnvironments({ accounts: Number(arg('env-accounts', 200)) });
+if (!skip.has('worlds')) report.worlds = await runWorlds();
 if (options.json) {
   writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwrote ${options.json}`);

@@ -150,6 +150,7 @@ describe('row-level security (the database enforces isolation too)', () => {
     'stacks',
     'proton_account_settings',
     's3_buckets',
+    'world_credentials',
   ];
 
   it('the application role owns no table and cannot bypass RLS', async () => {
@@ -249,6 +250,12 @@ describe('row-level security (the database enforces isolation too)', () => {
     // Account settings fill theirs (the template's bundle filled the S3 bucket and object tables).
     await envWorld.mgmt.send(
       new UpdateAccountSettingsCommand({ pipelineServiceRoleArn: envWorld.mgmtRole }),
+    );
+    // A bulk world's minted keys wait, sealed, for their download.
+    await ok(
+      'mutation { createWorld(input: { accountIds: ["777777777777"], apiKeys: true }) { apiKeysCreated } }',
+      {},
+      t.admin,
     );
     for (const table of TENANT_TABLES) {
       const owner = await ownerPool.query<{ n: number }>(

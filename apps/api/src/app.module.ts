@@ -1,3 +1,4 @@
+import { WorldCredentialsController } from './http/world-credentials.controller';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -56,7 +57,7 @@ import { RequestShares, RequestSharesModule } from './http/request-shares';
       useFactory: graphqlOptions,
     }),
   ],
-  controllers: [HealthController, MetricsController, AwsJsonController],
+  controllers: [HealthController, MetricsController, AwsJsonController, WorldCredentialsController],
   providers: [
     S3Edge,
     ResourceTagsResolver,

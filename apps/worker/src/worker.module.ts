@@ -15,6 +15,7 @@ import { CodeCatalystCoreModule, ValidateConnectionRoleHandler } from '@accountl
 import { Redis } from 'ioredis';
 import { JobRunner } from './job-runner';
 import { OutboxPurgeHandler } from './outbox-purge.handler';
+import { PurgeWorldCredentialsHandler } from './purge-world-credentials.handler';
 import { ExpireConnectionsHandler } from './expire-connections.handler';
 import { SweepStuckWorkHandler } from './sweep-stuck-work.handler';
 import { WORKER_REDIS } from './tokens';
@@ -29,6 +30,7 @@ export const HANDLERS = [
   RegisterTemplateVersionHandler,
   DeployEnvironmentHandler,
   SweepStuckWorkHandler,
+  PurgeWorldCredentialsHandler,
 ];
 
 @Module({
@@ -47,6 +49,7 @@ export const HANDLERS = [
     OutboxPurgeHandler,
     ExpireConnectionsHandler,
     SweepStuckWorkHandler,
+    PurgeWorldCredentialsHandler,
     {
       provide: JOB_HANDLERS,
       inject: HANDLERS,

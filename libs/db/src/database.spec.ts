@@ -210,6 +210,22 @@ describe('TenantDatabase against the real database', () => {
     expect((await accounts()).map((a) => a.accountId)).toContain('100000000004');
   });
 
+  it('binds the bytes of a first statement (no literal holds them), the tenant still set', async () => {
+    const tenantId = await test.tenant();
+    const worldId = randomUUID();
+    const bytes = Buffer.from([0, 1, 2, 255, 39, 92]);
+    await test.db.withTenant(tenantId, (tx) =>
+      tx
+        .insertInto('world_credentials')
+        .values({ tenantId, worldId, batch: 0, sealed: bytes, expiresAt: new Date() })
+        .execute(),
+    );
+    const rows = await test.db.withTenant(tenantId, (tx) =>
+      tx.selectFrom('world_credentials').select('sealed').where('worldId', '=', worldId).execute(),
+    );
+    expect(rows).toEqual([{ sealed: bytes }]);
+  });
+
   it('serializes transactions that take the same advisory lock', async () => {
     const tenant = await test.tenant();
     const order: string[] = [];

@@ -95,8 +95,19 @@ class TenantConnection implements DatabaseConnection {
     if (this.prelude !== null) {
       const prelude = this.prelude;
       this.prelude = null;
+      if (!this.single && compiled.parameters.some((p) => Buffer.isBuffer(p))) {
+        // Bytes have no literal to EXECUTE with: the transaction opens on its own (one more
+        // round trip) and the statement binds them.
+        await this.client.query(prelude);
+        return this.bound<R>(compiled);
+      }
       return toQueryResult<R>(await this.send([prelude], [compiled]));
     }
+    return this.bound<R>(compiled);
+  }
+
+  /** A statement through the extended protocol, prepared on this connection by name. */
+  private async bound<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     return toQueryResult<R>(
       await this.client.query({
         name: statementName(compiled.sql, 'k'),

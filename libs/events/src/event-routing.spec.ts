@@ -32,6 +32,28 @@ describe('jobsForEvent', () => {
     ]);
   });
 
+  it('starts no job for a role created with its account (a bulk world)', () => {
+    const event: EventMessage = {
+      id: '43',
+      occurredAt: new Date(0).toISOString(),
+      tenantId: 't1',
+      type: 'iam.role.created',
+      aggregateType: 'Role',
+      aggregateId: 'r2',
+      accountIds: ['333333333333'],
+      payload: {
+        accountId: '333333333333',
+        roleNameKey: 'protonservicerole',
+        arn: 'arn:aws:iam::333333333333:role/ProtonServiceRole',
+        withNewAccount: true,
+      },
+    };
+    expect(jobsForEvent(event)).toEqual([]);
+    expect(
+      jobsForEvent({ ...event, payload: { ...event.payload, withNewAccount: false } }),
+    ).toHaveLength(1);
+  });
+
   it('starts no job for an unknown event type instead of stalling the relay', () => {
     const unknown = {
       id: '7',

@@ -7,6 +7,11 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'iam.role.created':
     case 'iam.role.updated':
     case 'iam.role.deleted':
+      // A role created with its account (a bulk world) has nothing that depends on it yet: no
+      // connection or association can name an account before it exists.
+      if (event.payload.withNewAccount === true) {
+        return [];
+      }
       return [
         {
           name: 'iam.role-changed',

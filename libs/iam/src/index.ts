@@ -7,3 +7,6 @@ export * from './role-change-listeners';
 export * from './role.service';
 export * from './domain/role-lookup';
 export * from './repositories/role.repository';
+export * from './domain/world-rules';
+export * from './world.service';
+export * from './repositories/world-credential.repository';

@@ -155,7 +155,12 @@ export function arnOf(role: Pick<Role, 'accountId' | 'path' | 'roleName'>): stri
   return roleArn(role.accountId, role.path, role.roleName);
 }
 
-function roleEvent(type: DomainEventType, role: Role): DomainEvent {
+export function roleEvent(
+  type: DomainEventType,
+  role: Role,
+  /** Created with its account (a bulk world): nothing depends on it yet, so no job follows. */
+  withNewAccount = false,
+): DomainEvent {
   return {
     tenantId: role.tenantId,
     type,
@@ -167,6 +172,7 @@ function roleEvent(type: DomainEventType, role: Role): DomainEvent {
       roleName: role.roleName,
       roleNameKey: role.roleNameKey,
       arn: arnOf(role),
+      ...(withNewAccount ? { withNewAccount: true } : {}),
     },
   };
 }

@@ -44,6 +44,8 @@ export interface JobMap {
   'codecatalyst.expire-connections': Record<string, never>;
   /** Delete relayed outbox rows older than the retention window. */
   'outbox.purge': Record<string, never>;
+  /** Delete bulk worlds' sealed credentials past their expiry, never downloaded. */
+  'iam.purge-world-credentials': Record<string, never>;
 }
 
 export type JobName = keyof JobMap;
@@ -58,6 +60,7 @@ export const JOB_QUEUES: Record<JobName, QueueName> = {
   'proton.register-template-version': QueueName.Events,
   'proton.deploy-environment': QueueName.Provisioning,
   'proton.sweep-stuck-work': QueueName.Maintenance,
+  'iam.purge-world-credentials': QueueName.Maintenance,
 };
 
 /** Jobs the worker schedules itself (repeatable), and how often. */
@@ -65,6 +68,7 @@ export const SCHEDULED_JOBS: readonly { name: JobName; everyMs: number }[] = [
   { name: 'outbox.purge', everyMs: 60 * 60 * 1000 },
   { name: 'codecatalyst.expire-connections', everyMs: 30 * 1000 },
   { name: 'proton.sweep-stuck-work', everyMs: 60 * 1000 },
+  { name: 'iam.purge-world-credentials', everyMs: 10 * 60 * 1000 },
 ];
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

@@ -26,6 +26,7 @@ export interface TenantSettings {
   accountConnectionQuota: number;
   faultInjection: FaultRule[];
   corsOrigins: string[];
+  worldAccountLimit: number;
 }
 
 /** A tenant's GraphQL limits until it changes them: the tenants columns' defaults. */
@@ -95,6 +96,7 @@ export class TenantSettingsService {
     checkRange('spaceQuota', patch.spaceQuota, 1, 100_000);
     checkRange('bundleObjectQuota', patch.bundleObjectQuota, 1, 100_000);
     checkRange('accountConnectionQuota', patch.accountConnectionQuota, 1, 100_000);
+    checkRange('worldAccountLimit', patch.worldAccountLimit, 1, 100_000);
     if (
       patch.deploymentFailureRate !== undefined &&
       !(patch.deploymentFailureRate >= 0 && patch.deploymentFailureRate <= 1)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { countUpTo } from '@accountlink/db';
 import type { Role, Tables, Tx } from '@accountlink/db';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 
 /**
  * Simulated IAM roles (unique per tenant, account and lower-cased name). Lock order: IAM takes no
@@ -32,6 +32,32 @@ export class RoleRepository {
       .returningAll()
       .executeTakeFirst();
     return inserted ?? null;
+  }
+
+  /**
+   * Many roles of one tenant in one statement (unnest: one text whatever their number), each
+   * skipped if its name is taken in its account; returns those inserted.
+   */
+  async insertMany(
+    tx: Tx,
+    tenantId: string,
+    rows: readonly Omit<Insertable<Tables.Role>, 'tenantId' | 'createdAt' | 'updatedAt'>[],
+  ): Promise<Role[]> {
+    if (rows.length === 0) {
+      return [];
+    }
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+    const { rows: inserted } = await sql<Role>`
+      INSERT INTO "roles" ("id", "tenantId", "accountId", "roleName", "roleNameKey", "path",
+                           "assumeRolePolicyDocument")
+      SELECT r.id, ${tenantId}::uuid, r.account, r.name, r.key, r.path, r.doc
+      FROM unnest(${column('id')}::uuid[], ${column('accountId')}::text[],
+                  ${column('roleName')}::text[], ${column('roleNameKey')}::text[],
+                  ${column('path')}::text[], ${column('assumeRolePolicyDocument')}::text[])
+           AS r(id, account, name, key, path, doc)
+      ON CONFLICT DO NOTHING
+      RETURNING *`.execute(tx);
+    return inserted;
   }
 
   async findByNameKey(

@@ -270,6 +270,10 @@ export class TenantSettingsModel {
       'Connections a CodeCatalyst space holds, whatever their status: replaced and expired requests count until removed (default 1000)',
   })
   accountConnectionQuota!: number;
+  @Field(() => Int, {
+    description: 'The most accounts one createWorld call may create (default 10000; at most 100000)',
+  })
+  worldAccountLimit!: number;
   @Field(() => [FaultRuleModel], {
     description:
       "Faults injected into the AWS edge's answers (the first rule whose glob matches the operation applies; none by default)",
@@ -301,6 +305,7 @@ export class UpdateTenantSettingsInput {
   @Field(() => Int, { nullable: true }) spaceQuota?: number | null;
   @Field(() => Int, { nullable: true }) bundleObjectQuota?: number | null;
   @Field(() => Int, { nullable: true }) accountConnectionQuota?: number | null;
+  @Field(() => Int, { nullable: true }) worldAccountLimit?: number | null;
   @Field(() => [FaultRuleInput], {
     nullable: true,
     description: 'Replaces the rules (an empty list injects nothing)',

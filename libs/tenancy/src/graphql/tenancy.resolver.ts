@@ -110,6 +110,7 @@ export class TenancyResolver {
       spaceQuota: input.spaceQuota ?? undefined,
       bundleObjectQuota: input.bundleObjectQuota ?? undefined,
       accountConnectionQuota: input.accountConnectionQuota ?? undefined,
+      worldAccountLimit: input.worldAccountLimit ?? undefined,
       faultInjection: input.faultInjection ?? undefined,
       corsOrigins: input.corsOrigins ?? undefined,
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessKey, Tables, Tx } from '@accountlink/db';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 
 /** What the application role may read of an access key: everything but its secret. */
 const READABLE = ['accessKeyId', 'tenantId', 'accountId', 'createdAt'] as const;
@@ -15,6 +15,20 @@ export type AccessKeySummary = Omit<AccessKey, 'secretAccessKey'>;
 export class AccessKeyRepository {
   async insert(tx: Tx, row: Insertable<Tables.AccessKey>): Promise<AccessKeySummary> {
     return tx.insertInto('access_keys').values(row).returning(READABLE).executeTakeFirstOrThrow();
+  }
+
+  /** Many keys of one tenant in one statement (unnest: one text whatever their number). */
+  async insertMany(
+    tx: Tx,
+    tenantId: string,
+    keys: readonly { accessKeyId: string; secretAccessKey: string; accountId: string }[],
+  ): Promise<void> {
+    await sql`
+      INSERT INTO "access_keys" ("accessKeyId", "secretAccessKey", "tenantId", "accountId")
+      SELECT k.id, k.secret, ${tenantId}::uuid, k.account
+      FROM unnest(${keys.map((k) => k.accessKeyId)}::text[],
+                  ${keys.map((k) => k.secretAccessKey)}::text[],
+                  ${keys.map((k) => k.accountId)}::text[]) AS k(id, secret, account)`.execute(tx);
   }
 
   /** Deletes the key of the tenant; returns it as it was (without its secret), or null. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, Tx } from '@accountlink/db';
+import { sql } from 'kysely';
 
 /** Simulated AWS accounts of a tenant (primary key tenantId, accountId). */
 @Injectable()
@@ -18,6 +19,19 @@ export class AccountRepository {
       .returningAll()
       .executeTakeFirst();
     return row ?? null;
+  }
+
+  /**
+   * Inserts the accounts whose ids are free in the tenant, in one statement (one text whatever
+   * their number, so one prepared statement); returns the ids it inserted.
+   */
+  async insertMany(tx: Tx, tenantId: string, accountIds: readonly string[]): Promise<string[]> {
+    const { rows } = await sql<{ accountId: string }>`
+      INSERT INTO "accounts" ("tenantId", "accountId")
+      SELECT ${tenantId}::uuid, a FROM unnest(${accountIds}::text[]) AS a
+      ON CONFLICT DO NOTHING
+      RETURNING "accountId"`.execute(tx);
+    return rows.map((r) => r.accountId);
   }
 
   async find(tx: Tx, tenantId: string, accountId: string): Promise<Account | null> {

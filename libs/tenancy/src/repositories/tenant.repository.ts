@@ -24,6 +24,7 @@ export const SETTINGS_COLUMNS = [
   'accountConnectionQuota',
   'faultInjection',
   'corsOrigins',
+  'worldAccountLimit',
 ] as const;
 
 /** The settings as stored; the JSON column as the rules it holds (checked when written). */
