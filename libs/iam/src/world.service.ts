@@ -128,7 +128,7 @@ export class WorldService {
     for (let start = 0, batch = 0; start < ids.value.length; start += WORLD_BATCH, batch++) {
       const batchIds = ids.value.slice(start, start + WORLD_BATCH);
       try {
-        await this.db.withTenant(tenantId, async (tx) => {
+        const done = await this.db.withTenant(tenantId, async (tx) => {
           const created = await this.accounts.insertMany(tx, tenantId, batchIds);
           const roles = await this.roles.insertMany(
             tx,
@@ -188,13 +188,14 @@ export class WorldService {
               expiresAt,
             });
           }
-          // Counted once the batch's transaction can only commit.
-          result.accountsCreated += created.length;
-          result.accountsExisting += batchIds.length - created.length;
-          result.rolesCreated += roles.length;
-          result.apiKeysCreated += withApiKeys ? lines.length : 0;
-          result.accessKeysCreated += withAccessKeys ? lines.length : 0;
+          return { created: created.length, roles: roles.length };
         });
+        // Counted once the batch has committed.
+        result.accountsCreated += done.created;
+        result.accountsExisting += batchIds.length - done.created;
+        result.rolesCreated += done.roles;
+        result.apiKeysCreated += withApiKeys ? done.created : 0;
+        result.accessKeysCreated += withAccessKeys ? done.created : 0;
       } catch (error) {
         throw cutOff(error, result, start);
       }
