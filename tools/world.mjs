@@ -132,6 +132,7 @@ class ApiError extends Error {
   constructor(error) {
     super(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
     this.code = error.extensions?.code;
+    this.extensions = error.extensions ?? {};
   }
 }
 
@@ -193,11 +194,26 @@ async function apply(file) {
     path: r.path ?? null,
     assumeRolePolicyDocument: JSON.stringify(r.trustPolicy),
   }));
+  // The one download of a world's credentials, straight into the credentials file.
+  const download = async (worldId, downloadToken) => {
+    const res = await fetch(`${url}/worlds/${worldId}/credentials`, {
+      headers: { authorization: `Bearer ${key}`, 'x-download-token': downloadToken },
+    });
+    if (!res.ok) throw new Error(`credentials download: HTTP ${res.status} ${await res.text()}`);
+    appendFileSync(
+      out,
+      (await res.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `${JSON.stringify({ kind: 'account', ...JSON.parse(l) })}\n`)
+        .join(''),
+    );
+  };
   for (const accounts of world.accounts) {
     const { createWorld } = await gql(
       `mutation($input: CreateWorldInput!) { createWorld(input: $input) {
         accountsCreated accountsExisting rolesCreated apiKeysCreated accessKeysCreated
-        credentials { path downloadToken } } }`,
+        credentials { worldId downloadToken } } }`,
       {
         input: {
           ...accounts,
@@ -207,27 +223,18 @@ async function apply(file) {
           accessKeys: world.accessKeys,
         },
       },
-    );
+    ).catch(async (error) => {
+      // Cut off after some batches committed: keep what they minted, then stop.
+      const { worldId, downloadToken } = error.extensions ?? {};
+      if (worldId && downloadToken) await download(worldId, downloadToken);
+      throw error;
+    });
     summary.accountsCreated += createWorld.accountsCreated;
     summary.accountsExisting += createWorld.accountsExisting;
     summary.rolesCreated += createWorld.rolesCreated;
     summary.keysMinted += createWorld.apiKeysCreated + createWorld.accessKeysCreated;
     if (createWorld.credentials) {
-      const res = await fetch(`${url}${createWorld.credentials.path}`, {
-        headers: {
-          authorization: `Bearer ${key}`,
-          'x-download-token': createWorld.credentials.downloadToken,
-        },
-      });
-      if (!res.ok) throw new Error(`credentials download: HTTP ${res.status} ${await res.text()}`);
-      appendFileSync(
-        out,
-        (await res.text())
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => `${JSON.stringify({ kind: 'account', ...JSON.parse(l) })}\n`)
-          .join(''),
-      );
+      await download(createWorld.credentials.worldId, createWorld.credentials.downloadToken);
     }
   }
 

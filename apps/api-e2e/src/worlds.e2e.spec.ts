@@ -1,6 +1,6 @@
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { apiUrl, createAccount, createTenant, fails, gql, ok, TestTenant } from './test/client';
-import { count } from './test/db';
+import { count, ownerPool } from './test/db';
 
 const CREATE_WORLD = `mutation($input: CreateWorldInput!) { createWorld(input: $input) {
   accountsCreated accountsExisting rolesCreated apiKeysCreated accessKeysCreated
@@ -83,18 +83,22 @@ describe('bulk worlds (createWorld)', () => {
     expect(world.credentials?.path).toBe(`/worlds/${world.credentials?.worldId}/credentials`);
     expect(await rows('accounts', tenant)).toBe(1200);
     expect(await rows('roles', tenant)).toBe(2400);
-    // One role-created event per role, as createRole records, marked as created with its
-    // account: nothing can depend on it yet, so it starts no revalidation job.
+    // One event a batch (500, 500, 200 accounts), naming its accounts and roles.
+    const { rows: events } = await ownerPool.query<{
+      payload: { batch: number; accountIds: string[]; roleNames: string[] };
+    }>(
+      `SELECT payload FROM outbox_events WHERE "tenantId" = $1 AND type = 'iam.world.batch-created' ORDER BY id`,
+      [tenant.id],
+    );
+    expect(events.map((e) => [e.payload.batch, e.payload.accountIds.length])).toEqual([
+      [0, 500],
+      [1, 500],
+      [2, 200],
+    ]);
+    expect(events[0].payload.roleNames).toEqual(['ProtonServiceRole', 'Second']);
     expect(
       await count('outbox_events', `"tenantId" = $1 AND type = 'iam.role.created'`, [tenant.id]),
-    ).toBe(2400);
-    expect(
-      await count(
-        'outbox_events',
-        `"tenantId" = $1 AND type = 'iam.role.created' AND payload->>'withNewAccount' = 'true'`,
-        [tenant.id],
-      ),
-    ).toBe(2400);
+    ).toBe(0);
 
     const role = await ok<{
       role: { arn: string; path: string; assumeRolePolicyDocument: string };
@@ -165,7 +169,8 @@ describe('bulk worlds (createWorld)', () => {
       managementAccountId: '599999999999',
       apiKeys: true,
     };
-    const first = await createWorld(t, input);
+    // Given in any order, written in account id order.
+    const first = await createWorld(t, { ...input, accountIds: [...input.accountIds].reverse() });
     expect(first).toMatchObject({
       accountsCreated: 2,
       accountsExisting: 1,
@@ -241,6 +246,34 @@ describe('bulk worlds (createWorld)', () => {
         managementAccountId: '699999999999',
       }),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roles[0].roleName' });
+    // A template is written once per account: its size as written is bounded.
+    expect(
+      await refused({
+        firstAccountId: '600000000000',
+        count: 3,
+        roles: [
+          {
+            roleName: 'Spacious',
+            assumeRolePolicyDocument: `${' '.repeat(10_240)}${PROTON_ROLE.assumeRolePolicyDocument}`,
+          },
+        ],
+        managementAccountId: '699999999999',
+      }),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roles[0].assumeRolePolicyDocument' });
+    // No more roles than the tenant's roleQuota lets an account hold.
+    await ok(
+      'mutation { updateTenantSettings(input: { roleQuota: 1 }) { roleQuota } }',
+      {},
+      t.admin,
+    );
+    expect(
+      await refused({
+        firstAccountId: '600000000000',
+        count: 3,
+        roles: [PROTON_ROLE, { ...PROTON_ROLE, roleName: 'Second' }],
+        managementAccountId: '699999999999',
+      }),
+    ).toMatchObject({ code: 'QUOTA_EXCEEDED' });
   });
 
   it('holds one call to the tenant limit, which the tenant may raise', async () => {
@@ -301,6 +334,9 @@ describe('bulk worlds (createWorld)', () => {
       `${apiUrl()}/worlds/00000000-0000-0000-0000-000000000000/credentials`,
     );
     expect(anonymous.status).toBe(401);
+    // A world id that is not a UUID is simply not found.
+    const malformed = await download(t, { worldId: '-'.repeat(36), downloadToken: 'x' });
+    expect(malformed.status).toBe(404);
     expect(await rows('accounts', t)).toBe(1);
   });
 });

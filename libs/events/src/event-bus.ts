@@ -50,10 +50,7 @@ export class EventBus {
    * Events the principal may see and `select` accepts. Access is checked here, not by callers, so
    * no subscription can forget it.
    */
-  subscribe(
-    principal: Principal,
-    select: (event: EventMessage) => boolean,
-  ): EventSubscription {
+  subscribe(principal: Principal, select: (event: EventMessage) => boolean): EventSubscription {
     if (principal.kind === 'OPERATOR') {
       // The operator sees no tenant's events.
       return new EventSubscription(

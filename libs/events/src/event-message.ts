@@ -4,6 +4,7 @@ export type DomainEventType =
   | 'iam.role.created'
   | 'iam.role.updated'
   | 'iam.role.deleted'
+  | 'iam.world.batch-created'
   | 'proton.connection.created'
   | 'proton.connection.updated'
   | 'proton.connection.accepted'

@@ -32,26 +32,18 @@ describe('jobsForEvent', () => {
     ]);
   });
 
-  it('starts no job for a role created with its account (a bulk world)', () => {
+  it('starts no job for a batch of a bulk world (its roles are new with their accounts)', () => {
     const event: EventMessage = {
       id: '43',
       occurredAt: new Date(0).toISOString(),
       tenantId: 't1',
-      type: 'iam.role.created',
-      aggregateType: 'Role',
-      aggregateId: 'r2',
-      accountIds: ['333333333333'],
-      payload: {
-        accountId: '333333333333',
-        roleNameKey: 'protonservicerole',
-        arn: 'arn:aws:iam::333333333333:role/ProtonServiceRole',
-        withNewAccount: true,
-      },
+      type: 'iam.world.batch-created',
+      aggregateType: 'World',
+      aggregateId: '00000000-0000-4000-8000-000000000000',
+      accountIds: [],
+      payload: { batch: 0, accountIds: ['333333333333'], roleNames: ['ProtonServiceRole'] },
     };
     expect(jobsForEvent(event)).toEqual([]);
-    expect(
-      jobsForEvent({ ...event, payload: { ...event.payload, withNewAccount: false } }),
-    ).toHaveLength(1);
   });
 
   it('starts no job for an unknown event type instead of stalling the relay', () => {

@@ -7,11 +7,6 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'iam.role.created':
     case 'iam.role.updated':
     case 'iam.role.deleted':
-      // A role created with its account (a bulk world) has nothing that depends on it yet: no
-      // connection or association can name an account before it exists.
-      if (event.payload.withNewAccount === true) {
-        return [];
-      }
       return [
         {
           name: 'iam.role-changed',
@@ -85,6 +80,9 @@ export function jobsForEvent(event: EventMessage): JobRequest[] {
     case 'codecatalyst.connection.verified':
     case 'codecatalyst.connection.rejected':
     case 'codecatalyst.connection.expired':
+    case 'iam.world.batch-created':
+      // (A bulk world's batch: its roles are new with their accounts, and nothing can depend on
+      // a role of an account that did not exist; no connection or association names it yet.)
       return [];
     default: {
       // Compile time: every known type is routed. Run time: an unknown type (written by a newer

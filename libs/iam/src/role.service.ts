@@ -155,12 +155,7 @@ export function arnOf(role: Pick<Role, 'accountId' | 'path' | 'roleName'>): stri
   return roleArn(role.accountId, role.path, role.roleName);
 }
 
-export function roleEvent(
-  type: DomainEventType,
-  role: Role,
-  /** Created with its account (a bulk world): nothing depends on it yet, so no job follows. */
-  withNewAccount = false,
-): DomainEvent {
+export function roleEvent(type: DomainEventType, role: Role): DomainEvent {
   return {
     tenantId: role.tenantId,
     type,
@@ -172,7 +167,6 @@ export function roleEvent(
       roleName: role.roleName,
       roleNameKey: role.roleNameKey,
       arn: arnOf(role),
-      ...(withNewAccount ? { withNewAccount: true } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
   ErrorCode,
@@ -39,7 +39,6 @@ import {
   WorldCredentialLine,
   worldAccountIds,
 } from './domain/world-rules';
-import { roleEvent } from './role.service';
 import { RoleRepository } from './repositories/role.repository';
 import { WorldCredentialRepository } from './repositories/world-credential.repository';
 
@@ -89,7 +88,7 @@ export class WorldService {
 
   async createWorld(tenantId: string, command: CreateWorldCommand): Promise<WorldResult> {
     // The limit first: the ids of a range are only listed once it is known to be within it.
-    const { worldAccountLimit } = await this.settings.get(tenantId, 0);
+    const { worldAccountLimit, roleQuota } = await this.settings.get(tenantId, 0);
     const named = command.accountIds?.length ?? command.count ?? 0;
     if (named > worldAccountLimit) {
       throw new AppError(
@@ -103,6 +102,9 @@ export class WorldService {
     if (!ids.ok) {
       throw AppError.badInput(ids.field, ids.message);
     }
+    // In id order, whoever calls: two worlds that share accounts take their rows' locks in the
+    // same order, so they wait for each other rather than deadlock.
+    ids.value.sort();
     const managementAccountId = command.managementAccountId ?? null;
     if (managementAccountId !== null) {
       const problem = validateAccountId(managementAccountId);
@@ -111,6 +113,12 @@ export class WorldService {
       }
     }
     const templates = checkTemplates(command.roles ?? [], ids.value[0], managementAccountId);
+    if (templates.length > roleQuota) {
+      throw new AppError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `Each account may hold ${roleQuota} roles (the tenant setting roleQuota); the world gives ${templates.length}`,
+      );
+    }
     const withApiKeys = command.apiKeys === true;
     const withAccessKeys = command.accessKeys === true;
     const minting = withApiKeys || withAccessKeys;
@@ -144,10 +152,24 @@ export class WorldService {
               })),
             ),
           );
-          await this.outbox.record(
-            tx,
-            ...roles.map((role) => roleEvent('iam.role.created', role, true)),
-          );
+          if (created.length > 0) {
+            // One event a batch, not one a role: a world of 10,000 roles would otherwise be
+            // 10,000 events to relay and fan out (and 10,000 jobs with nothing to do).
+            await this.outbox.record(tx, {
+              tenantId,
+              type: 'iam.world.batch-created',
+              aggregateType: 'World',
+              aggregateId: worldId,
+              accountIds: [],
+              payload: {
+                batch,
+                accountIds: created,
+                roleNames: templates.map((t) => t.roleName),
+                apiKeys: withApiKeys,
+                accessKeys: withAccessKeys,
+              },
+            });
+          }
           const lines: WorldCredentialLine[] = created.map((accountId) => ({ accountId }));
           if (withApiKeys) {
             for (const line of lines) {
@@ -213,7 +235,7 @@ export class WorldService {
   async downloadCredentials(tenantId: string, worldId: string, token: string): Promise<string> {
     const key = Buffer.from(token, 'base64url');
     const missing = AppError.notFound('No credentials wait under this world id and token');
-    if (!/^[0-9a-f-]{36}$/.test(worldId)) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(worldId)) {
       throw missing;
     }
     const { text, expired } = await this.db.withTenant(tenantId, async (tx) => {
@@ -238,6 +260,11 @@ export class WorldService {
     return text;
   }
 }
+
+const logger = new Logger('WorldService');
+
+/** A template's text as given (white space included) may be at most this long. */
+const TEMPLATE_MAX_CHARS = 10_240;
 
 interface CheckedTemplate {
   roleName: string;
@@ -276,6 +303,13 @@ function checkTemplates(
         'The policy names {managementAccountId}: give managementAccountId',
       );
     }
+    if (template.assumeRolePolicyDocument.length > TEMPLATE_MAX_CHARS) {
+      // Written once per account: its size is bounded as written, white space included.
+      throw AppError.badInput(
+        `${field}.assumeRolePolicyDocument`,
+        `A world's trust policy may be at most ${TEMPLATE_MAX_CHARS} characters as written`,
+      );
+    }
     const sample = policyFor(
       template.assumeRolePolicyDocument,
       sampleAccountId,
@@ -295,16 +329,25 @@ function checkTemplates(
 
 /**
  * A batch failed: the batches before it are committed (with their credentials), so the caller
- * learns how far the world got and how to download what was minted; applying the world again
- * creates the rest.
+ * learns how far the world got and how to download what was minted, whatever the failure (a
+ * fault of the product is logged and answered as internal, still with them); applying the world
+ * again creates the rest.
  */
 function cutOff(error: unknown, result: WorldResult, start: number): unknown {
-  const known = isAppError(error) || isDependencyFailure(error);
-  if (start === 0 || !known) {
-    // Nothing committed yet, or a fault of the product (answered as internal, logged).
+  if (start === 0) {
     return error;
   }
-  const cause = isAppError(error) ? error : AppError.unavailable();
+  let cause: AppError;
+  if (isAppError(error)) {
+    cause = error;
+  } else if (isDependencyFailure(error)) {
+    cause = AppError.unavailable();
+  } else {
+    logger.error(
+      `a world stopped after ${start} accounts: ${(error as Error)?.stack ?? String(error)}`,
+    );
+    cause = new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'An internal error stopped it');
+  }
   return new AppError(
     cause.code,
     `The world stopped after ${start} of its accounts (${result.accountsCreated} created): ${cause.message}. Applying it again creates the rest.`,

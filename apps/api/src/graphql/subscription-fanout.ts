@@ -215,7 +215,8 @@ function deliverDirectly(
   const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   const whole = socket.extensions === '';
   const send = (payload: Buffer): void => {
-    if (socket.readyState !== WebSocket.OPEN) {
+    // Ended (completed, or its socket closed) while a payload was still being computed.
+    if (source.ended || socket.readyState !== WebSocket.OPEN) {
       return;
     }
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
