@@ -137,7 +137,8 @@ export class WorldService {
       const batchIds = ids.value.slice(start, start + WORLD_BATCH);
       try {
         const done = await this.db.withTenant(tenantId, async (tx) => {
-          const created = await this.accounts.insertMany(tx, tenantId, batchIds);
+          // In account id order (RETURNING promises none), as the credentials' lines.
+          const created = (await this.accounts.insertMany(tx, tenantId, batchIds)).sort();
           const roles = await this.roles.insertMany(
             tx,
             tenantId,
@@ -171,7 +172,7 @@ export class WorldService {
             });
           }
           const lines: WorldCredentialLine[] = created.map((accountId) => ({ accountId }));
-          if (withApiKeys) {
+          if (withApiKeys && lines.length > 0) {
             for (const line of lines) {
               line.apiKey = newApiKey();
             }
@@ -186,7 +187,7 @@ export class WorldService {
               })),
             );
           }
-          if (withAccessKeys) {
+          if (withAccessKeys && lines.length > 0) {
             for (const line of lines) {
               line.accessKeyId = newAccessKeyId();
               line.secretAccessKey = newSecretAccessKey();
