@@ -155,7 +155,7 @@ export function arnOf(role: Pick<Role, 'accountId' | 'path' | 'roleName'>): stri
   return roleArn(role.accountId, role.path, role.roleName);
 }
 
-export function roleEvent(type: DomainEventType, role: Role): DomainEvent {
+function roleEvent(type: DomainEventType, role: Role): DomainEvent {
   return {
     tenantId: role.tenantId,
     type,
