@@ -60,7 +60,7 @@ ensure_chromium() {
 }
 
 # The test environment of `npm test` and `npm run fuzz`: dependencies, the embedded servers (or
-# TEST_DATABASE_URL / TEST_REDIS_URL), a fresh migrated test database, both apps built, the seed,
+# TEST_DATABASE_URL / TEST_REDIS_URL), a fresh migrated test database, the apps built, the seed,
 # and the variables the tests run with.
 prepare_test_env() {
   install_deps
@@ -80,6 +80,7 @@ prepare_test_env() {
   npx tsc -p apps/api/tsconfig.app.json
   npx tsc -p apps/worker/tsconfig.app.json
   npx vite build --config apps/portal/vite.config.mts
+  npx tsc -p apps/loadtest/tsconfig.app.json
   node -r ./tools/register-aliases.cjs dist/prisma/seed.js
 
   export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}" REDIS_PREFIX=accountlink-test WORKER_METRICS_PORT=0

@@ -77,6 +77,8 @@ async function main(): Promise<number> {
     adminKey: options.adminKey,
     operatorToken: options.operatorToken,
     timeoutMs: options.timeoutMs,
+    faults: options.faults,
+    sdkMaxAttempts: options.sdkMaxAttempts,
   });
   print(run);
   if (options.json) {

@@ -49,6 +49,27 @@ describe('parseOptions', () => {
     ).toBe('flag');
   });
 
+  it('takes fault rules as JSON or as a file of JSON', () => {
+    const rules = [{ operations: 'Create*', throttlingRate: 0.3 }];
+    expect(
+      parseOptions(['--scenario', 'a', '--faults', JSON.stringify(rules)], {}, root).faults,
+    ).toEqual(rules);
+    const file = path.join(root, 'faults.json');
+    writeFileSync(file, JSON.stringify(rules));
+    expect(
+      parseOptions(['--scenario', 'a', '--faults', file, '--sdk-max-attempts', '8'], {}, root),
+    ).toMatchObject({
+      faults: rules,
+      sdkMaxAttempts: 8,
+    });
+    expect(() => parseOptions(['--scenario', 'a', '--faults', 'nonsense'], {}, root)).toThrow(
+      /--faults/,
+    );
+    expect(() =>
+      parseOptions(['--scenario', 'a', '--faults', '{"operations":"*"}'], {}, root),
+    ).toThrow(/--faults/);
+  });
+
   it.each([
     [['--accounts', '10'], /--scenario/],
     [['--scenario', 'a', '--accounts', 'many'], /--accounts/],

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export const USAGE = `usage: npm run loadtest -- --scenario <name|./module.js> [--accounts N] [--concurrency C]
          [--duration S] [--report report.html] [--json summary.json] [--url http://127.0.0.1:3000]
          [--admin-key <tenant admin key>] [--operator-token <token>] [--timeout-ms 60000]
-         [--writer <scenario>] [--subscribers S]
+         [--writer <scenario>] [--subscribers S] [--faults rules.json] [--sdk-max-attempts 3]
 scenarios: proton-connections, proton-environments, codecatalyst-portal, read-mix, or a module path`;
 
 const Options = z
@@ -23,6 +23,9 @@ const Options = z
     timeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
     writer: z.string().min(1).default('proton-connections'),
     subscribers: z.coerce.number().int().min(0).max(10_000).nullable().default(null),
+    /** Fault injection rules for the run's tenant (the faultInjection setting), as JSON or a file of it. */
+    faults: z.array(z.record(z.string(), z.unknown())).max(20).nullable().default(null),
+    sdkMaxAttempts: z.coerce.number().int().min(1).max(20).default(3),
   })
   .strict()
   .refine((o) => o.concurrency <= o.accounts, {
@@ -64,18 +67,28 @@ export function parseOptions(
           'timeout-ms',
           'writer',
           'subscribers',
+          'faults',
+          'sdk-max-attempts',
         ].map((name) => [name, { type: 'string' as const }]),
       ),
     }).values as Record<string, string | undefined>;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const camel = Object.fromEntries(
+  const camel: Record<string, unknown> = Object.fromEntries(
     Object.entries(values).map(([k, v]) => [
       k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
       v,
     ]),
   );
+  if (typeof camel.faults === 'string') {
+    const text = existsSync(camel.faults) ? readFileSync(camel.faults, 'utf8') : camel.faults;
+    try {
+      camel.faults = JSON.parse(text);
+    } catch {
+      throw new UsageError('--faults: neither a JSON array of fault rules nor a file holding one');
+    }
+  }
   const tokenFile = path.join(root, '.data', 'operator-token');
   camel.operatorToken ??=
     env.OPERATOR_TOKEN ??

@@ -13,6 +13,8 @@ const run: RunResult = {
     durationSeconds: null,
     tenantId: 't-1',
     tenantSettings: { requestsPerSecondPerAccount: 100000 },
+    faultInjection: [{ operations: 'Create*', throttlingRate: 0.3 }],
+    sdkMaxAttempts: 3,
     worldSeconds: 0.4,
   },
   durationSeconds: 1.5,
@@ -76,6 +78,11 @@ describe('renderReport', () => {
     expect(html).toContain('<td>create-connection</td><td>2</td><td>1.3</td>');
     expect(html).toContain('ThrottlingException 1');
     expect(html).toContain('<td>tenant setting requestsPerSecondPerAccount</td><td>100000</td>');
+    // Injected faults: the rules, and what they did (errors by code, the SDK's retries).
+    expect(html).toContain(
+      '<td>injected fault rule 1</td><td>{&quot;operations&quot;:&quot;Create*&quot;,&quot;throttlingRate&quot;:0.3}</td>',
+    );
+    expect(html).toContain('retries<b id="retries">3</b>');
   });
 
   it('escapes what the product or a scenario put in the texts', () => {

@@ -85,6 +85,11 @@ export function renderReport(run: RunResult): string {
     ['world created in', `${run.settings.worldSeconds} s`],
     ['tenant', run.settings.tenantId],
     ...Object.entries(run.settings.tenantSettings).map(([k, v]) => [`tenant setting ${k}`, v]),
+    ['AWS SDK maxAttempts', run.settings.sdkMaxAttempts],
+    ...run.settings.faultInjection.map((rule, i): (string | number)[] => [
+      `injected fault rule ${i + 1}`,
+      JSON.stringify(rule),
+    ]),
     ['events received', `${run.events.received} (${run.events.duplicates} duplicates dropped)`],
   ];
   const operationNames = run.operations.map((o) => o.name);
@@ -118,6 +123,7 @@ export function renderReport(run: RunResult): string {
   <div>flows<b id="flows">${run.flows}</b></div>
   <div>throughput<b id="throughput">${num(run.throughput)} ops/s</b></div>
   <div>errors<b id="errors">${Object.values(run.errorsByCode).reduce((a, b) => a + b, 0)}</b></div>
+  <div>retries<b id="retries">${run.operations.reduce((n, o) => n + o.retries, 0)}</b></div>
 </div>
 <h2>Throughput over time</h2>
 <div class="chart"><canvas id="throughput-chart" aria-label="operations per second over time" role="img"></canvas></div>

@@ -22,6 +22,10 @@ export interface RunOptions {
   operatorToken?: string;
   /** How long a flow waits for an event or a deployment before it fails with TIMEOUT. */
   timeoutMs: number;
+  /** Fault injection rules set on the run's tenant once its world exists (shown in the report). */
+  faults?: Record<string, unknown>[] | null;
+  /** The AWS SDK's maxAttempts (its standard retry strategy); 3 is the SDK's default. */
+  sdkMaxAttempts?: number;
   /** Plain lines instead of the progress bar (also when stdout is not a TTY). */
   tty?: boolean;
   /** Called after the flows and before the read-back (tests break an invariant here). */
@@ -40,6 +44,8 @@ export interface RunResult {
     durationSeconds: number | null;
     tenantId: string;
     tenantSettings: Record<string, number>;
+    faultInjection: Record<string, unknown>[];
+    sdkMaxAttempts: number;
     worldSeconds: number;
   };
   /** Seconds the flows took (world creation and the audit excluded). */
@@ -77,6 +83,17 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
     settings: { ...runSettings(options.accounts), ...scenario.settings },
   });
 
+  const faults = options.faults ?? [];
+  if (faults.length > 0) {
+    // After the world: its creation is not what the faults are for.
+    await gql.request(
+      'mutation($s: UpdateTenantSettingsInput!) { updateTenantSettings(input: $s) { connectionQuota } }',
+      { s: { faultInjection: faults } },
+      { key: world.adminKey },
+    );
+  }
+  const sdkMaxAttempts = options.sdkMaxAttempts ?? 3;
+
   // One keep-alive agent for every SDK client: 10,000 accounts must not mean 10,000 pools.
   const secure = options.url.startsWith('https:');
   const agent = secure
@@ -89,6 +106,7 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
       region: 'us-east-1',
       credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
       requestHandler,
+      maxAttempts: sdkMaxAttempts,
     });
   // Management accounts' clients are shared by their flows; an environment account's lives with its flow.
   const managementClients = new Map(
@@ -222,6 +240,8 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
       durationSeconds: options.durationSeconds,
       tenantId: world.tenantId,
       tenantSettings: world.settings,
+      faultInjection: faults,
+      sdkMaxAttempts,
       worldSeconds: Math.round(world.createdInSeconds * 10) / 10,
     },
     durationSeconds: Math.round(flowSeconds * 10) / 10,

@@ -116,15 +116,13 @@ async function readLoop(ctx: ScenarioContext, n: number): Promise<void> {
     try {
       if (kind === 0) {
         await ctx.op('read-list-aws', () =>
-          ctx
-            .proton(management)
-            .send(
-              new ListEnvironmentAccountConnectionsCommand({
-                requestedBy: 'MANAGEMENT_ACCOUNT',
-                statuses: ['CONNECTED'],
-                maxResults: 20,
-              }),
-            ),
+          ctx.proton(management).send(
+            new ListEnvironmentAccountConnectionsCommand({
+              requestedBy: 'MANAGEMENT_ACCOUNT',
+              statuses: ['CONNECTED'],
+              maxResults: 20,
+            }),
+          ),
         );
       } else if (kind === 1) {
         await ctx.op('read-list-graphql', () =>
