@@ -3,74 +3,90 @@ import { Recorder } from './metrics';
 
 export interface LiveState {
   recorder: Recorder;
-  /** Flows ended so far and the total (null with --duration: the bar then counts seconds). */
+  /** Flows ended so far. */
   flowsDone(): number;
+  /** The flows to run (null with --duration: the bar then counts seconds). */
   flowsTotal: number | null;
   durationSeconds: number | null;
 }
 
 export interface LiveView {
-  /** Called every second with the interval just closed. */
+  /** Called every second with the operations of the interval just closed. */
   update(opsPerSecond: number): void;
   stop(): void;
+}
+
+/** Where the view writes: a terminal gets the bar, anything else plain lines. */
+export interface LiveOutput {
+  isTTY?: boolean;
+  write(text: string): unknown;
 }
 
 const PLAIN_EVERY_SECONDS = 5;
 
 /**
- * The view while the run goes: a progress bar (cli-progress) with ops/s, errors and the p99 so far
- * on a terminal; plain periodic lines when stdout is not a TTY (CI, a pipe, a file).
+ * The view while the run goes: a progress bar (cli-progress) with flows, ops/s, errors and the
+ * p99 so far on a terminal; a plain line every 5 s when the output is not a TTY (CI, a pipe).
  */
-export function liveView(state: LiveState, tty = Boolean(process.stdout.isTTY)): LiveView {
+export function liveView(
+  state: LiveState,
+  output: LiveOutput = process.stdout,
+  tty = Boolean(output.isTTY),
+): LiveView {
+  const { recorder } = state;
+  const byTime = state.flowsTotal === null;
   const total = state.flowsTotal ?? state.durationSeconds ?? 1;
   const value = (): number =>
-    state.flowsTotal !== null
-      ? state.flowsDone()
-      : Math.min(total, Math.floor(state.recorder.elapsedSeconds()));
-  const unit = state.flowsTotal !== null ? 'flows' : 's';
+    byTime ? Math.min(total, Math.floor(recorder.elapsedSeconds())) : state.flowsDone();
+  const flows = (): string =>
+    byTime
+      ? `flows ${state.flowsDone()} (${Math.floor(recorder.elapsedSeconds())}/${total} s)`
+      : `flows ${state.flowsDone()}/${total}`;
+  let lastOps = 0;
   if (tty) {
     const bar = new SingleBar({
-      format: `{bar} {value}/{total} ${unit} | {ops} ops/s | errors {errors} | p99 {p99} ms | {elapsed}s`,
+      format: `{bar} {flows} | {ops} ops/s | errors {errors} | p99 {p99} ms`,
       hideCursor: true,
       clearOnComplete: false,
+      stream: output as NodeJS.WriteStream,
+      // cli-progress only draws on a terminal unless told otherwise; the caller decided.
+      noTTYOutput: true,
     });
-    bar.start(total, 0, { ops: 0, errors: 0, p99: 0, elapsed: 0 });
+    const payload = () => {
+      const p = recorder.progress();
+      return { flows: flows(), ops: Math.round(lastOps), errors: p.errors, p99: p.p99.toFixed(1) };
+    };
+    bar.start(total, 0, payload());
     return {
       update(ops) {
-        const p = state.recorder.progress();
-        bar.update(value(), {
-          ops: Math.round(ops),
-          errors: p.errors,
-          p99: p.p99.toFixed(1),
-          elapsed: Math.round(state.recorder.elapsedSeconds()),
-        });
+        lastOps = ops;
+        bar.update(value(), payload());
       },
       stop() {
-        bar.update(value());
+        bar.update(value(), payload());
         bar.stop();
       },
     };
   }
   let last = 0;
-  let lastOps = 0;
-  const line = (ops: number): void => {
-    const p = state.recorder.progress();
-    process.stdout.write(
-      `[loadtest] ${state.recorder.elapsedSeconds().toFixed(0)}s ${unit} ${value()}/${total} ` +
-        `ops/s ${Math.round(ops)} ops ${p.ops} errors ${p.errors} p99 ${p.p99.toFixed(1)} ms\n`,
+  const line = (): void => {
+    const p = recorder.progress();
+    output.write(
+      `[loadtest] ${recorder.elapsedSeconds().toFixed(0)}s ${flows()} ` +
+        `ops/s ${Math.round(lastOps)} ops ${p.ops} errors ${p.errors} p99 ${p.p99.toFixed(1)} ms\n`,
     );
   };
   return {
     update(ops) {
       lastOps = ops;
-      const now = state.recorder.elapsedSeconds();
+      const now = recorder.elapsedSeconds();
       if (now - last >= PLAIN_EVERY_SECONDS) {
         last = now;
-        line(ops);
+        line();
       }
     },
     stop() {
-      line(lastOps);
+      line();
     },
   };
 }

@@ -26,8 +26,6 @@ export interface RunOptions {
   faults?: Record<string, unknown>[] | null;
   /** The AWS SDK's maxAttempts (its standard retry strategy); 3 is the SDK's default. */
   sdkMaxAttempts?: number;
-  /** Plain lines instead of the progress bar (also when stdout is not a TTY). */
-  tty?: boolean;
   /** Called after the flows and before the read-back (tests break an invariant here). */
   beforeAudit?: (world: World, flows: readonly FlowRecord[]) => Promise<void>;
 }
@@ -165,15 +163,12 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
     options.durationSeconds === null
       ? Infinity
       : performance.now() + options.durationSeconds * 1000;
-  const view = liveView(
-    {
-      recorder: flowsRecorder,
-      flowsDone: () => flowsDone,
-      flowsTotal: options.durationSeconds === null ? options.accounts : null,
-      durationSeconds: options.durationSeconds,
-    },
-    options.tty,
-  );
+  const view = liveView({
+    recorder: flowsRecorder,
+    flowsDone: () => flowsDone,
+    flowsTotal: options.durationSeconds === null ? options.accounts : null,
+    durationSeconds: options.durationSeconds,
+  });
   const ticker = setInterval(() => {
     const interval = flowsRecorder.tick();
     const ops = Object.values(interval.ops).reduce((n, o) => n + o.count, 0);
