@@ -14,6 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'loadtest-e2e-'));
 interface Summary {
   scenario: string;
   flows: number;
+  injectedFaults: Record<string, number> | null;
   operations: Record<
     string,
     {
@@ -228,6 +229,10 @@ module.exports = { ...protonEnvironments, async readBack(ctx, flows) {
     // 20 creates under 30% throttling: retries are all but certain (0.7^20 < 0.1%).
     expect(s.operations['create-connection'].retries).toBeGreaterThan(0);
     expect(s.operations['accept-connection'].retries).toBe(0);
+    // Each injected throttle (the API's count, from its /metrics) cost the SDK one retry.
+    expect(s.injectedFaults).toEqual({
+      'aws/ThrottlingException': s.operations['create-connection'].retries,
+    });
     expect(s.audit).toMatchObject({ ok: true, lost: 0, inconsistent: 0 });
   });
 

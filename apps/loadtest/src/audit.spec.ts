@@ -1,4 +1,4 @@
-import { auditFlows, countCheck, FlowRecord, Observed } from './audit';
+import { auditFlows, countCheck, FlowRecord, newFlow, Observed, path } from './audit';
 
 const flow = (over: Partial<FlowRecord> = {}): FlowRecord => ({
   scenario: 's',
@@ -25,6 +25,20 @@ const connected: Observed = {
   ],
 };
 const allEvents = () => ({ created: 1, accepted: 1 });
+
+describe('path and newFlow', () => {
+  it('spell the transitions through statuses, and a record with nothing done yet', () => {
+    expect(path('PENDING', 'CONNECTED', 'CONNECTED')).toEqual([
+      { from: null, to: 'PENDING' },
+      { from: 'PENDING', to: 'CONNECTED' },
+      { from: 'CONNECTED', to: 'CONNECTED' },
+    ]);
+    expect(newFlow('s', '200000000000', 'Connection', flow().expected)).toEqual({
+      ...flow(),
+      resourceId: null,
+    });
+  });
+});
 
 describe('auditFlows', () => {
   it('passes a flow whose state, history and events are what it did', () => {

@@ -27,6 +27,21 @@ export interface FlowRecord {
   historyBeforeDelete?: Transition[];
 }
 
+/** A flow's record before it runs: the resource it audits (no id yet) and what it expects. */
+export function newFlow(
+  scenario: string,
+  accountId: string,
+  resourceType: string,
+  expected: FlowRecord['expected'],
+): FlowRecord {
+  return { scenario, accountId, resourceType, resourceId: null, failure: null, expected };
+}
+
+/** The transitions through a sequence of statuses, from none: path('A', 'B') is ∅→A, A→B. */
+export function path(...statuses: string[]): Transition[] {
+  return statuses.map((to, i) => ({ from: i === 0 ? null : statuses[i - 1], to }));
+}
+
 /** What the audit read back from the product for one resource. */
 export interface Observed {
   end: string;

@@ -79,6 +79,7 @@ async function main(): Promise<number> {
     timeoutMs: options.timeoutMs,
     faults: options.faults,
     sdkMaxAttempts: options.sdkMaxAttempts,
+    metricsToken: options.metricsToken,
   });
   print(run);
   if (options.json) {

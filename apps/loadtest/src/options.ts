@@ -26,6 +26,7 @@ const Options = z
     /** Fault injection rules for the run's tenant (the faultInjection setting), as JSON or a file of it. */
     faults: z.array(z.record(z.string(), z.unknown())).max(20).nullable().default(null),
     sdkMaxAttempts: z.coerce.number().int().min(1).max(20).default(3),
+    metricsToken: z.string().min(1).optional(),
   })
   .strict()
   .refine((o) => o.concurrency <= o.accounts, {
@@ -89,6 +90,7 @@ export function parseOptions(
       throw new UsageError('--faults: neither a JSON array of fault rules nor a file holding one');
     }
   }
+  camel.metricsToken ??= env.METRICS_TOKEN;
   const tokenFile = path.join(root, '.data', 'operator-token');
   camel.operatorToken ??=
     env.OPERATOR_TOKEN ??

@@ -44,6 +44,7 @@ const run: RunResult = {
     },
   ],
   events: { received: 10, duplicates: 0 },
+  injectedFaults: { 'aws/ThrottlingException': 4 },
   audit: {
     ok: false,
     flows: 2,
@@ -83,6 +84,9 @@ describe('renderReport', () => {
       '<td>injected fault rule 1</td><td>{&quot;operations&quot;:&quot;Create*&quot;,&quot;throttlingRate&quot;:0.3}</td>',
     );
     expect(html).toContain('retries<b id="retries">3</b>');
+    expect(html).toContain(
+      '<td>faults injected (API /metrics)</td><td>aws/ThrottlingException 4</td>',
+    );
   });
 
   it('escapes what the product or a scenario put in the texts', () => {

@@ -91,6 +91,14 @@ export function renderReport(run: RunResult): string {
       JSON.stringify(rule),
     ]),
     ['events received', `${run.events.received} (${run.events.duplicates} duplicates dropped)`],
+    [
+      'faults injected (API /metrics)',
+      run.injectedFaults === null
+        ? 'unknown (/metrics not readable)'
+        : Object.entries(run.injectedFaults)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none',
+    ],
   ];
   const operationNames = run.operations.map((o) => o.name);
   return `<!doctype html>

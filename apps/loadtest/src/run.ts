@@ -3,9 +3,10 @@ import { ProtonClient } from '@aws-sdk/client-proton';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { AuditResult, auditFlows, FlowRecord } from './audit';
+import { AuditResult, auditFlows, FlowRecord, newFlow } from './audit';
 import { GraphqlClient } from './client/graphql';
 import { EventLog } from './events';
+import { faultsBetween, readInjectedFaults } from './faults';
 import { liveView } from './live';
 import { Interval, OperationSummary, Recorder } from './metrics';
 import { errorCode, Scenario, ScenarioContext } from './scenario';
@@ -24,6 +25,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Fault injection rules set on the run's tenant once its world exists (shown in the report). */
   faults?: Record<string, unknown>[] | null;
+  /** Bearer token for the API's /metrics when it requires one (METRICS_TOKEN). */
+  metricsToken?: string;
   /** The AWS SDK's maxAttempts (its standard retry strategy); 3 is the SDK's default. */
   sdkMaxAttempts?: number;
   /** Called after the flows and before the read-back (tests break an invariant here). */
@@ -55,6 +58,8 @@ export interface RunResult {
   errorsByCode: Record<string, number>;
   intervals: Interval[];
   events: { received: number; duplicates: number };
+  /** Faults the API injected during the flows, by edge/kind (its /metrics); null if unreadable. */
+  injectedFaults: Record<string, number> | null;
   audit: AuditResult;
 }
 
@@ -112,7 +117,7 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
   );
   const envClients = new Map<string, ProtonClient>();
 
-  // Preparation and the audit's read-back are timed apart from the flows.
+  // Preparation and the audit's read-back are timed apart: the figures are the flows' alone.
   let recorder = new Recorder();
   const events = new EventLog();
   await events.open(options.url, world.adminKey);
@@ -174,6 +179,7 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
     const ops = Object.values(interval.ops).reduce((n, o) => n + o.count, 0);
     view.update(ops);
   }, 1000);
+  const faultsBefore = await readInjectedFaults(options.url, options.metricsToken);
   const flowsStarted = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(options.concurrency, world.accounts.length) }, async () => {
@@ -187,7 +193,18 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
           return;
         }
         const iteration = started++;
-        const records = await scenario.flow(ctx, account, iteration);
+        let records: FlowRecord | FlowRecord[];
+        try {
+          records = await scenario.flow(ctx, account, iteration);
+        } catch (error) {
+          // A (custom) flow that throws instead of recording its failure is a lost flow.
+          records = newFlow(scenario.name, account.accountId, 'unknown', {
+            end: 'unknown',
+            transitions: [],
+            events: {},
+          });
+          records.failure = { step: 'flow', code: errorCode(error) };
+        }
         flows.push(...(Array.isArray(records) ? records : [records]));
         flowsDone++;
         // An account's clients are dropped with its flow (recreated if it runs again).
@@ -197,6 +214,7 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
     }),
   );
   const flowSeconds = (performance.now() - flowsStarted) / 1000;
+  const faultsAfter = await readInjectedFaults(options.url, options.metricsToken);
   clearInterval(ticker);
   flowsRecorder.tick();
   flowsRecorder.end();
@@ -246,6 +264,7 @@ export async function runLoadTest(options: RunOptions): Promise<RunResult> {
     errorsByCode,
     intervals: flowsRecorder.intervals,
     events: { received: events.total, duplicates: events.duplicates },
+    injectedFaults: faultsBefore && faultsAfter ? faultsBetween(faultsBefore, faultsAfter) : null,
     audit,
   };
 }

@@ -30,6 +30,7 @@ export function summaryOf(run: RunResult) {
     ),
     errorsByCode: run.errorsByCode,
     events: run.events,
+    injectedFaults: run.injectedFaults,
     audit: run.audit,
   };
 }

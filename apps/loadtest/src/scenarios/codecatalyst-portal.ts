@@ -1,4 +1,4 @@
-import { FlowRecord, Observed, Transition, countCheck, AuditCheck } from '../audit';
+import { AuditCheck, countCheck, newFlow, Observed, path, Transition } from '../audit';
 import { GraphqlCaller } from '../client/graphql';
 import { Scenario, ScenarioContext, steps, WaitTimeout } from '../scenario';
 import { WorldAccount } from '../world';
@@ -84,27 +84,17 @@ export const codecatalystPortal: Scenario = {
 
   flow(ctx, account) {
     const { spaceId, administrator } = spaceOf(ctx);
-    const record: FlowRecord = {
-      scenario: 'codecatalyst-portal',
-      accountId: account.accountId,
-      resourceType: 'AccountConnection',
-      resourceId: null,
-      failure: null,
-      expected: {
-        end: 'VERIFIED',
-        transitions: [
-          { from: null, to: 'PENDING_VERIFICATION' },
-          { from: 'PENDING_VERIFICATION', to: 'VERIFIED' },
-        ],
-        events: {
-          'codecatalyst.connection.requested': 1,
-          'codecatalyst.connection.verified': 1,
-          'codecatalyst.connection.role-associated': 1,
-          'codecatalyst.connection.role-validation-changed': 1,
-          'codecatalyst.connection.role-disassociated': 1,
-        },
+    const record = newFlow('codecatalyst-portal', account.accountId, 'AccountConnection', {
+      end: 'VERIFIED',
+      transitions: path('PENDING_VERIFICATION', 'VERIFIED'),
+      events: {
+        'codecatalyst.connection.requested': 1,
+        'codecatalyst.connection.verified': 1,
+        'codecatalyst.connection.role-associated': 1,
+        'codecatalyst.connection.role-validation-changed': 1,
+        'codecatalyst.connection.role-disassociated': 1,
       },
-    };
+    });
     return steps(record, async (step) => {
       step('request');
       const requested = await ctx.op('request-connection', () =>

@@ -3,7 +3,7 @@ import {
   ListEnvironmentAccountConnectionsCommand,
   UpdateEnvironmentAccountConnectionCommand,
 } from '@aws-sdk/client-proton';
-import { FlowRecord, Observed } from '../audit';
+import { newFlow, Observed, path } from '../audit';
 import { Scenario, steps } from '../scenario';
 import { connect, PROTON_ROLE, readConnection, roleArn, waitRolesValid } from './proton-common';
 
@@ -19,28 +19,24 @@ export const protonConnections: Scenario = {
   role: PROTON_ROLE,
 
   flow(ctx, account, iteration) {
-    const record: FlowRecord = {
-      scenario: 'proton-connections',
-      accountId: account.accountId,
-      resourceType: 'EnvironmentAccountConnection',
-      resourceId: null,
-      failure: null,
-      expected: {
+    const record = newFlow(
+      'proton-connections',
+      account.accountId,
+      'EnvironmentAccountConnection',
+      {
         end: 'DELETED',
-        transitions: [
-          { from: null, to: 'PENDING' },
-          { from: 'PENDING', to: 'CONNECTED' },
-          { from: 'CONNECTED', to: 'CONNECTED' },
-        ],
+        // The update is recorded as a transition of its own (CONNECTED to CONNECTED, "roles updated").
+        transitions: path('PENDING', 'CONNECTED', 'CONNECTED'),
         events: {
           'proton.connection.created': 1,
           'proton.connection.accepted': 1,
+          // PENDING → VALID after the create, and again for the component role of the update.
           'proton.connection.role-validation-changed': 2,
           'proton.connection.updated': 1,
           'proton.connection.deleted': 1,
         },
       },
-    };
+    );
     return steps(record, async (step) => {
       step('create');
       const id = await connect(ctx, account, `lt-${ctx.runId}-${iteration}`);

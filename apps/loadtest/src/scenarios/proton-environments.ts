@@ -9,7 +9,7 @@ import {
   UpdateEnvironmentTemplateVersionCommand,
   waitUntilEnvironmentTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
-import { FlowRecord, Observed, Transition } from '../audit';
+import { newFlow, Observed, path, Transition } from '../audit';
 import { Scenario, ScenarioContext, steps, WaitTimeout } from '../scenario';
 import { WorldAccount } from '../world';
 import {
@@ -134,44 +134,30 @@ export const protonEnvironments: Scenario = {
 
   flow(ctx, account: WorldAccount, iteration) {
     const name = `lt-${ctx.runId}-${iteration}`;
-    const connection: FlowRecord = {
-      scenario: 'proton-environments',
-      accountId: account.accountId,
-      resourceType: 'EnvironmentAccountConnection',
-      resourceId: null,
-      failure: null,
-      expected: {
+    const connection = newFlow(
+      'proton-environments',
+      account.accountId,
+      'EnvironmentAccountConnection',
+      {
         end: 'CONNECTED',
-        transitions: [
-          { from: null, to: 'PENDING' },
-          { from: 'PENDING', to: 'CONNECTED' },
-        ],
+        transitions: path('PENDING', 'CONNECTED'),
         events: {
           'proton.connection.created': 1,
           'proton.connection.accepted': 1,
           'proton.connection.role-validation-changed': 1,
         },
       },
-    };
-    const environment: FlowRecord = {
-      scenario: 'proton-environments',
-      accountId: account.accountId,
-      resourceType: 'Environment',
-      resourceId: null,
-      failure: null,
-      expected: {
-        end: 'DELETED',
-        // Its deployments' statuses in order: created, then updated.
-        transitions: [
-          { from: null, to: 'SUCCEEDED' },
-          { from: 'SUCCEEDED', to: 'SUCCEEDED' },
-        ],
-        events: {
-          'proton.environment.deployment-started': 3,
-          'proton.environment.changed': 3,
-        },
+    );
+    const environment = newFlow('proton-environments', account.accountId, 'Environment', {
+      end: 'DELETED',
+      // Its deployments' statuses in order: created, then updated.
+      transitions: path('SUCCEEDED', 'SUCCEEDED'),
+      // Three deployments (create, update, delete), each started and ended.
+      events: {
+        'proton.environment.deployment-started': 3,
+        'proton.environment.changed': 3,
       },
-    };
+    });
     const mgmt = ctx.proton(managementOf(ctx, account));
     return steps([connection, environment], async (step) => {
       step('connect');
